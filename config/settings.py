@@ -84,14 +84,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-# Each checkout gets its own test database name so that several checkouts on one PostgreSQL
-# server do not drop each other's test databases.
-DATABASES["default"]["TEST"] = {
-    "NAME": env_str(
-        "TEST_DATABASE_NAME",
-        "test_zhongjian_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8],
-    )
-}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each checkout gets its own test database name so that several checkouts on one PostgreSQL
+    # server do not drop each other's test databases.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str(
+            "TEST_DATABASE_NAME",
+            "test_zhongjian_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8],
+        )
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -151,7 +152,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "zhongjian" / "static"]
-# Static files are served by the app itself (WhiteNoise) so the embedded default needs no web server.
+# Static files are served by the app itself (WhiteNoise): the embedded default needs no web server.
 WHITENOISE_USE_FINDERS = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024

@@ -46,9 +46,12 @@ class User(AbstractUser):
             raise ValidationError({"cadre": _("干部账号必须关联本人干部档案。")})
         if self.role in (Role.ORG_DEPARTMENT, Role.UNIT_HEAD) and self.county_id is None:
             raise ValidationError({"county": _("请指定所属县。")})
-        if self.unit_id is not None and self.county_id is not None:
-            if self.unit.county_id != self.county_id:
-                raise ValidationError({"unit": _("所在单位不属于所属县。")})
+        if (
+            self.unit_id is not None
+            and self.county_id is not None
+            and self.unit.county_id != self.county_id
+        ):
+            raise ValidationError({"unit": _("所在单位不属于所属县。")})
 
     @property
     def role_label(self) -> str:

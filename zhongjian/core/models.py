@@ -62,5 +62,3 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise TypeError("The audit log is append-only.")
-
-

@@ -23,6 +23,4 @@ def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def _on_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:100]
-    audit_record(
-        actor=None, action=AuditAction.LOGIN_FAILED, object_type="user", summary=username
-    )
+    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, object_type="user", summary=username)

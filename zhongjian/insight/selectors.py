@@ -1,4 +1,4 @@
-"""The overview (队伍概览) figures for a user's scope, computed in a handful of aggregate queries."""
+"""The overview (队伍概览) figures for a user's scope, in a few aggregate queries."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -15,7 +15,7 @@ from zhongjian.org.choices import (
     Tier,
     UnitKind,
 )
-from zhongjian.org.models import Appointment, Cadre, Post, RetirementRule
+from zhongjian.org.models import Appointment, Cadre, RetirementRule
 from zhongjian.org.rules import add_months, latest_birth_date_retiring_by
 from zhongjian.org.selectors import post_list
 
@@ -97,9 +97,13 @@ def overview_figures(*, user: Any, today: datetime.date) -> Overview:
     current = scoped(Appointment.objects.filter(end_date__isnull=True), user).filter(
         cadre__status=CadreStatus.ACTIVE
     )
-    by_tier_rows = dict(current.values_list("post__tier").annotate(n=Count("cadre", distinct=True)).order_by())
+    by_tier_rows = dict(
+        current.values_list("post__tier").annotate(n=Count("cadre", distinct=True)).order_by()
+    )
     holding = current.values_list("cadre_id", flat=True)
-    by_tier_rows[Tier.GENERAL] = by_tier_rows.get(Tier.GENERAL, 0) + cadres.exclude(id__in=holding).count()
+    by_tier_rows[Tier.GENERAL] = (
+        by_tier_rows.get(Tier.GENERAL, 0) + cadres.exclude(id__in=holding).count()
+    )
 
     mid_posts = post_list(user=user).filter(tier__in=MID_LEVEL_TIERS)
     seats = mid_posts.aggregate(

@@ -38,7 +38,16 @@ class PostAdmin(OrgDepartmentAdmin):
 
 @admin.register(Cadre)
 class CadreAdmin(OrgDepartmentAdmin):
-    list_display = ("staff_no", "name", "gender", "birth_date", "unit", "establishment", "rank", "status")
+    list_display = (
+        "staff_no",
+        "name",
+        "gender",
+        "birth_date",
+        "unit",
+        "establishment",
+        "rank",
+        "status",
+    )
     list_filter = ("status", "establishment", "gender", "unit__kind")
     search_fields = ("staff_no", "name")
     raw_id_fields = ("unit",)
@@ -67,7 +76,13 @@ class RankGrantAdmin(OrgDepartmentAdmin):
 class RetirementRuleAdmin(OrgDepartmentAdmin):
     county_field = None
     exclude = ()
-    list_display = ("track", "base_age_months", "first_birth_month", "max_delay_months", "effective_from")
+    list_display = (
+        "track",
+        "base_age_months",
+        "first_birth_month",
+        "max_delay_months",
+        "effective_from",
+    )
 
 
 @admin.register(RankStepRule)

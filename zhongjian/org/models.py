@@ -68,7 +68,9 @@ class Unit(models.Model):
 
 class Post(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="posts")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="posts"
+    )
     title = models.CharField(_("岗位名称"), max_length=100)
     tier = models.CharField(_("层级"), max_length=16, choices=Tier.choices)
     is_leadership = models.BooleanField(_("领导职务"), default=False)
@@ -84,7 +86,9 @@ class Post(models.Model):
         ordering = ["unit_id", "tier", "title"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "title"], name="org_post_title_per_unit"),
-            models.CheckConstraint(condition=Q(headcount__gte=1), name="org_post_headcount_positive"),
+            models.CheckConstraint(
+                condition=Q(headcount__gte=1), name="org_post_headcount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,7 +169,9 @@ class Appointment(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False)
     start_date = models.DateField(_("任职时间"))
     end_date = models.DateField(_("免职时间"), null=True, blank=True)
-    end_reason = models.CharField(_("免职原因"), max_length=16, choices=EndReason.choices, blank=True)
+    end_reason = models.CharField(
+        _("免职原因"), max_length=16, choices=EndReason.choices, blank=True
+    )
     document_no = models.CharField(_("任免文号"), max_length=64, blank=True)
 
     class Meta:

@@ -29,7 +29,7 @@ def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
 def _field_label(instance: Any, field: str) -> str:
     try:
         return str(instance._meta.get_field(field).verbose_name)
-    except Exception:  # noqa: BLE001 - unknown names fall back to the raw name
+    except Exception:  # an unknown name falls back to itself
         return field
 
 
@@ -123,9 +123,7 @@ def cadre_create(*, actor: Any, unit: Unit, id_number: str = "", **fields: Any) 
 
 
 @transaction.atomic
-def cadre_update(
-    *, actor: Any, cadre: Cadre, id_number: str | None = None, **fields: Any
-) -> Cadre:
+def cadre_update(*, actor: Any, cadre: Cadre, id_number: str | None = None, **fields: Any) -> Cadre:
     """Change a cadre's fields; the audit row names the fields that changed, not their values."""
     changed = [name for name, value in fields.items() if getattr(cadre, name) != value]
     for name, value in fields.items():
@@ -237,7 +235,9 @@ def rank_grant(
 ) -> RankGrant:
     if RankGrant.objects.filter(cadre=cadre, rank=rank).exists():
         raise ValidationError("该干部已晋升过这一职级。")
-    grant = RankGrant(county_id=cadre.county_id, cadre=cadre, rank=rank, granted_on=granted_on, note=note)
+    grant = RankGrant(
+        county_id=cadre.county_id, cadre=cadre, rank=rank, granted_on=granted_on, note=note
+    )
     _full_clean(grant)
     grant.save()
     latest = cadre.rank_grants.order_by("-granted_on", "-id").first()
