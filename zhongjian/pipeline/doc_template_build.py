@@ -48,11 +48,8 @@ def main() -> None:
 
 
 def _resignation_report() -> Document:
-    document = _new_document(title="辞职报告", margins=(Mm(37), Mm(26), Mm(35), Mm(28)))
-    _letter(
-        document,
+    return _letter(
         title="辞职报告",
-        salutation="{{呈报机关}}：",
         body=(
             "本人{{姓名}}，{{性别}}，{{民族}}，{{出生年月}}出生，{{政治面貌}}，{{学历}}，"
             "{{参加工作时间}}参加工作，现任{{工作单位}}{{现任职务}}，{{职级}}。",
@@ -66,15 +63,11 @@ def _resignation_report() -> Document:
         ),
         signer="申请人：{{姓名}}",
     )
-    return document
 
 
 def _decline_statement() -> Document:
-    document = _new_document(title="不接受提拔情况说明", margins=(Mm(37), Mm(26), Mm(35), Mm(28)))
-    _letter(
-        document,
+    return _letter(
         title="关于不接受提拔任职的情况说明",
-        salutation="{{呈报机关}}：",
         body=(
             "本人{{姓名}}，现任{{工作单位}}{{现任职务}}。在{{拟任职务}}的选任工作中，组织拟提拔"
             "本人担任该职务。经慎重考虑，本人不接受此次提拔，现将有关情况说明如下：",
@@ -85,20 +78,20 @@ def _decline_statement() -> Document:
         ),
         signer="说明人：{{姓名}}",
     )
-    return document
 
 
-def _letter(
-    document: Document, *, title: str, salutation: str, body: Sequence[str], signer: str
-) -> None:
+def _letter(*, title: str, body: Sequence[str], signer: str) -> Document:
+    """A letter to the organization, laid out after the 党政机关公文格式 (GB/T 9704) margins."""
+    document = _new_document(title=title, margins=(Mm(37), Mm(26), Mm(35), Mm(28)))
     _paragraph(document, title, size=TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document, "", size=LETTER_SIZE)
-    _paragraph(document, salutation, size=LETTER_SIZE)
+    _paragraph(document, "{{呈报机关}}：", size=LETTER_SIZE)
     for text in body:
         _paragraph(document, text, size=LETTER_SIZE, first_line_indent=LETTER_SIZE * 2)
     _paragraph(document, "", size=LETTER_SIZE)
     for text in (signer, "{{日期}}"):
         _paragraph(document, text, size=LETTER_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return document
 
 
 # Column widths of the 干部任免审批表 grid; they add up to the 170 mm between the margins.
