@@ -5,12 +5,18 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
 from zhongjian.accounts.models import User
 from zhongjian.accounts.roles import Role
 from zhongjian.org.choices import Establishment, Tier, UnitKind
 from zhongjian.org.models import Cadre, County, Post, Unit
+
+# Property tests draw the same examples on every run, so a failure is reproducible and CI is
+# deterministic; no example database is written into the checkout.
+hypothesis_settings.register_profile("zhongjian", derandomize=True, database=None)
+hypothesis_settings.load_profile("zhongjian")
 
 
 @dataclass
