@@ -150,7 +150,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Set STATIC_ROOT and run `zhongjian collectstatic` for a deployment behind nginx; unset, the
+# app serves its static files from the source tree.
+STATIC_ROOT = env_str("STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "zhongjian" / "static"]
 # Static files are served by the app itself (WhiteNoise): the embedded default needs no web server.
 WHITENOISE_USE_FINDERS = True

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.api import api
 from zhongjian.core import views as core_views
 from zhongjian.insight import views as insight_views
 
@@ -18,4 +19,5 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit_log"),
     path("org/", include("zhongjian.org.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
