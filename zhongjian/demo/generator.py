@@ -280,6 +280,10 @@ class _Builder:
         for post in posts:
             posts_by_unit[post.unit_id].append(post)
 
+        # A department whose posts are 参公 staffs them with 参公 cadres.
+        unit_establishment = {
+            post.unit_id: post.required_establishment for post in posts if post.is_leadership
+        }
         weights = {
             UnitKind.TOWNSHIP: 1.3,
             UnitKind.SUBDISTRICT: 1.5,
@@ -295,7 +299,7 @@ class _Builder:
             if unit.kind == UnitKind.PUBLIC_INSTITUTION or rng.random() < public_share:
                 establishment = Establishment.PUBLIC_INSTITUTION
             else:
-                establishment = Establishment.ADMINISTRATIVE
+                establishment = unit_establishment.get(unit.pk, Establishment.ADMINISTRATIVE)
             cadres.append(
                 self._person(
                     county=county, unit=unit, establishment=establishment, staff_no=f"{serial:06d}"

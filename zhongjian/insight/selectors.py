@@ -117,7 +117,9 @@ def overview_figures(*, user: Any, today: datetime.date) -> Overview:
             )
         ),
     )
+    # 混编混岗 as the article counts it: mid-level admin posts held by 事业编 staff.
     mixed = current.filter(
+        post__tier__in=MID_LEVEL_TIERS,
         post__required_establishment__in=ADMINISTRATIVE_ESTABLISHMENTS,
         cadre__establishment=Establishment.PUBLIC_INSTITUTION,
     ).count()

@@ -11,7 +11,8 @@
         color: palette,
         tooltip: { trigger: "item", formatter: "{b}：{c} 人（{d}%）" },
         legend: { bottom: 0, type: "scroll" },
-        series: [{ type: "pie", radius: ["38%", "68%"], top: -20,
+        series: [{ type: "pie", radius: ["32%", "58%"], top: -20,
+          label: { formatter: "{b}\n{d}%", overflow: "none" },
           data: data.map(function (row) { return { name: row[0], value: row[1] }; }) }]
       };
     }
