@@ -21,7 +21,8 @@ run: $(VENV)/.installed
 	@echo "演示账号（var/demo-logins.txt：角色 用户名 密码）："
 	@cat var/demo-logins.txt 2>/dev/null || echo "  （未找到：数据库不是由 make run 生成的）"
 	@echo "打开 http://127.0.0.1:$(PORT)/"
-	$(BIN)/zhongjian runserver --noreload 127.0.0.1:$(PORT)
+	@$(BIN)/zhongjian run_huey --quiet & consumer=$$!; trap "kill $$consumer 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/zhongjian runserver --noreload 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "huey.contrib.djhuey",
     "zhongjian.core",
     "zhongjian.accounts",
     "zhongjian.org",
@@ -159,6 +160,20 @@ WHITENOISE_USE_FINDERS = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Background jobs (Huey): SQLite storage under var/ for the embedded default, Redis when REDIS_URL
+# is set. `make run` starts a consumer beside the web server; deployments run `zhongjian run_huey`.
+REDIS_URL = env_str("REDIS_URL")
+HUEY = {
+    "name": "zhongjian",
+    "immediate": env_bool("HUEY_IMMEDIATE", default=False),
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
+    ),
+}
 
 LOGGING = {
     "version": 1,

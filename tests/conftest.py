@@ -19,6 +19,14 @@ hypothesis_settings.register_profile("zhongjian", derandomize=True, database=Non
 hypothesis_settings.load_profile("zhongjian")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _huey_runs_tasks_inline() -> None:
+    """Background tasks run at once in tests, so their effects are visible to the test."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @dataclass
 class Personas:
     county: County
