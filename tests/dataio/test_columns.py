@@ -317,3 +317,10 @@ def test_example_row_is_refused(kind: str) -> None:
     example = [column.example for column in columns]
     result = check(kind, header, [example])
     assert result.messages() == ["第 2 行：这是导入模板自带的示例行；请删除后再导入"]
+
+
+def test_header_without_rows() -> None:
+    """A file with a header and nothing under it is an error, not a silent empty import."""
+    assert check("cadres", CADRE_HEADER, []).messages() == [
+        "表头下面没有数据行；请在表头下逐行填写后再导入"
+    ]

@@ -725,6 +725,8 @@ def validate_rows(
             result.rows.append(ParsedRow(number=number, values=values))
     except FileError as error:
         report(error.message)
+    if not result.rows and not result.error_count:
+        report(_("表头下面没有数据行；请在表头下逐行填写后再导入"))
     if kind == ImportKind.UNITS:
         _check_unit_cycles(result.rows, report)
     return result
@@ -762,11 +764,9 @@ def validate_file(
 
 
 def _describe_source(result: ValidationResult, table: Table) -> None:
-    result.file_format, result.encoding, result.sheet = (
-        table.file_format,
-        table.encoding,
-        table.sheet,
-    )
+    result.file_format = table.file_format
+    result.encoding = table.encoding
+    result.sheet = table.sheet
     result.warnings[:0] = [Problem(message=str(message)) for message in table.warnings]
 
 

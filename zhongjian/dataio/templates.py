@@ -156,7 +156,7 @@ def _write_options(sheet: Worksheet, index: int, label: str, values: list[str]) 
 
 def _write_instructions(sheet: Worksheet, columns: Sequence[Column]) -> None:
     notes = [
-        _("带 * 的列必须填写；「人员编号」与「身份证号」至少填写一项。"),
+        _("带 * 的列必须填写（个别列在另一列已填时可空，见下表“必填”一栏）；不认识的列会被忽略。"),
         _("第 2 行是示例（灰色斜体），导入前请删除或改为真实数据。"),
         _("表头可在前 10 行中的任一行，上方可有标题行；不要合并表头单元格，不要使用公式。"),
         _("日期可填 Excel 日期，或 1985-03-12、1985/3/12、1985.03、1985年3月；只填年月按 1 日。"),
@@ -172,10 +172,11 @@ def _write_instructions(sheet: Worksheet, columns: Sequence[Column]) -> None:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
     for row, column in enumerate(columns, start=top + 1):
-        if column.required:
+        if column.required_unless:
+            other = next(c.label for c in columns if c.key == column.required_unless)
+            required = _("是（填了「%(other)s」时可空）") % {"other": other}
+        elif column.required:
             required = _("是")
-        elif column.required_unless:
-            required = _("是（填了身份证号时可空）")
         else:
             required = _("否")
         values = [

@@ -1,0 +1,237 @@
+"""Benchmark: validate a 100k-row cadre .xlsx against openpyxl alone reading the same file."""
+
+import argparse
+import datetime
+import gc
+import os
+import random
+import sys
+import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import django
+from django.conf import settings
+
+if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
+    settings.configure(USE_I18N=False)
+django.setup()
+
+import openpyxl  # noqa: E402 - after settings, as the project's modules expect
+
+from zhongjian.dataio.columns import validate_file  # noqa: E402
+
+HEADER = [
+    "人员编号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "民族",
+    "学历",
+    "政治面貌",
+    "编制类型",
+    "参加工作时间",
+    "到基层工作时间",
+    "职级",
+    "所在单位代码",
+    "身份证号",
+    "是否工勤",
+]
+DATE_COLUMNS = {3, 8, 9}
+EPOCH = datetime.date(1899, 12, 30)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+
+XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def relationships(targets: dict[str, str]) -> str:
+    items = "".join(
+        f'<Relationship Id="rId{index}" Type="{RELATIONSHIP}/{kind}" Target="{target}"/>'
+        for index, (kind, target) in enumerate(targets.items(), start=1)
+    )
+    return f'{XML}<Relationships xmlns="{PACKAGE}/relationships">{items}</Relationships>'
+
+
+CONTENT_TYPES = {
+    "/xl/workbook.xml": "sheet.main+xml",
+    "/xl/worksheets/sheet1.xml": "worksheet+xml",
+    "/xl/styles.xml": "styles+xml",
+    "/xl/sharedStrings.xml": "sharedStrings+xml",
+}
+PARTS = {
+    "[Content_Types].xml": (
+        f'{XML}<Types xmlns="{PACKAGE}/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(
+            f'<Override PartName="{part}" ContentType="{SPREADSHEET}.{kind}"/>'
+            for part, kind in CONTENT_TYPES.items()
+        )
+        + "</Types>"
+    ),
+    "_rels/.rels": relationships({"officeDocument": "xl/workbook.xml"}),
+    "xl/workbook.xml": (
+        f'{XML}<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIP}">'
+        '<sheets><sheet name="干部" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": relationships(
+        {
+            "worksheet": "worksheets/sheet1.xml",
+            "styles": "styles.xml",
+            "sharedStrings": "sharedStrings.xml",
+        }
+    ),
+    "xl/styles.xml": (
+        f'{XML}<styleSheet xmlns="{MAIN}">'
+        '<fonts count="1"><font><sz val="11"/><name val="等线"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1">'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+        "</cellStyles></styleSheet>"
+    ),
+}
+
+
+def column_letter(index: int) -> str:
+    return "ABCDEFGHIJKLMNOP"[index]
+
+
+def id_number(birth: datetime.date, male: bool, index: int) -> str:
+    # Region and sequence both come from the row index, so no two rows share a number.
+    region, sequence = 320000 + index % 10_000, index // 10_000 % 100
+    first17 = f"{region}{birth:%Y%m%d}{sequence:02d}{(index % 4) * 2 + (1 if male else 2)}"
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+def cadre_row(index: int, rng: random.Random) -> list[object]:
+    birth = datetime.date(1963, 1, 1) + datetime.timedelta(days=rng.randrange(13_000))
+    work = birth.replace(day=1, year=birth.year + 18) + datetime.timedelta(
+        days=rng.randrange(3_000)
+    )
+    grassroots = (
+        work + datetime.timedelta(days=rng.randrange(2_000)) if rng.random() < 0.6 else None
+    )
+    male = rng.random() < 0.6
+    return [
+        f"GB{index:06d}",
+        rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
+        "男" if male else "女",
+        birth,
+        rng.choice(["汉族"] * 9 + ["壮族", "回族", "苗族"]),
+        rng.choice(["研究生", "大学本科", "大学本科", "大学专科", "中专及以下"]),
+        rng.choice(["中共党员", "中共党员", "中共党员", "群众", "民主党派", "共青团员"]),
+        rng.choice(["行政", "参公", "事业"]),
+        work if work < datetime.date(2025, 1, 1) else datetime.date(2024, 12, 1),
+        grassroots if grassroots and grassroots < datetime.date(2025, 1, 1) else None,
+        rng.choice([None, "二级科员", "一级科员", "四级主任科员", "一级主任科员", "二级调研员"]),
+        f"U{rng.randrange(400):04d}",
+        id_number(birth, male, index) if rng.random() < 0.5 else None,
+        rng.choice(["否"] * 9 + ["是"]),
+    ]
+
+
+def write_excel_like(path: Path, rows: int, seed: int) -> None:
+    """
+    Write an .xlsx the way Excel does (shared strings, dates as serials with a date style),
+    which is the file openpyxl reads fastest; openpyxl's own writer uses slower inline strings.
+    """
+    rng = random.Random(seed)
+    strings: dict[str, int] = {}
+
+    def shared(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in PARTS.items():
+            archive.writestr(name, content)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(f'{XML}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+            for number in range(1, rows + 2):
+                values = HEADER if number == 1 else cadre_row(number - 1, rng)
+                cells = []
+                for index, value in enumerate(values):
+                    ref = f"{column_letter(index)}{number}"
+                    if value is None:
+                        continue
+                    if isinstance(value, datetime.date):
+                        cells.append(f'<c r="{ref}" s="1"><v>{(value - EPOCH).days}</v></c>')
+                    else:
+                        cells.append(f'<c r="{ref}" t="s"><v>{shared(str(value))}</v></c>')
+                sheet.write(f'<row r="{number}">{"".join(cells)}</row>'.encode())
+            sheet.write(b"</sheetData></worksheet>")
+        items = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f'{XML}<sst xmlns="{MAIN}" uniqueCount="{len(strings)}">{items}</sst>',
+        )
+
+
+def read_with_openpyxl(path: Path) -> int:
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    count = sum(1 for _row in workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    return count
+
+
+def validate(path: Path) -> int:
+    result = validate_file(kind="cadres", source=path, filename=path.name, max_rows=200_000)
+    if not result.ok:
+        sys.exit("benchmark file did not validate:\n" + "\n".join(result.messages()[:10]))
+    return len(result.rows)
+
+
+def timed(work: Callable[[], int]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    arguments = parser.parse_args()
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    path = arguments.out / f"cadres-{arguments.rows}.xlsx"
+    if not path.exists():
+        write_excel_like(path, arguments.rows, seed=2025)
+    size = path.stat().st_size / 1024 / 1024
+    print(f"file: {path} ({arguments.rows} rows, {size:.1f} MB)")
+
+    # Alternate the two so that both see the same machine load; keep the best of each.
+    baseline = validation = float("inf")
+    for _round in range(arguments.rounds):
+        baseline = min(baseline, timed(lambda: read_with_openpyxl(path)))
+        validation = min(validation, timed(lambda: validate(path)))
+    print(f"openpyxl alone (read-only, values_only): {baseline:.2f} s")
+    print(
+        f"read + validate: {validation:.2f} s, {arguments.rows / validation:,.0f} rows/s, "
+        f"ratio {validation / baseline:.2f} (target <= 2.0)"
+    )
+    tracemalloc.start()
+    validate(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"peak Python memory of read + validate (tracemalloc): {peak / 1024 / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
