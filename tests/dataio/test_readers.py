@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from tests.dataio.factories import csv_bytes, xlsx_bytes
 from zhongjian.dataio.columns import SPECS, validate_file
@@ -302,3 +303,13 @@ def test_validate_file_reports_file_errors() -> None:
     data = csv_bytes([HEADER, ["A1", "张三", "男"]], encoding="gbk")
     described = validate_file(kind="cadres", source=data, filename="a.csv")
     assert (described.file_format, described.encoding) == ("csv", "GBK")
+
+
+def test_array_formula_cells_are_refused() -> None:
+    """Array formulas, which openpyxl returns as objects, are refused like plain formulas."""
+    data = xlsx_bytes([HEADER, ["A1", "张三", ArrayFormula("C2", '=IF(1,"男","女")')]])
+    result = validate_file(kind="cadres", source=data)
+    assert (
+        '第 2 行「性别」：单元格是公式「=IF(1,"男","女")」；'
+        "请填写值本身（可复制后“选择性粘贴为数值”）"
+    ) in result.messages()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zhongjian.dataio.headers import HeaderMatcher, synonyms
 from zhongjian.dataio.parsers import (
     ETHNIC_GROUPS,
+    PLAIN_CELL_TYPES,
     CellError,
     IdNumber,
     choice_lookup,
@@ -833,7 +834,10 @@ def _parse_row(
                 values[column.key] = column.default
             continue
         try:
-            if value.__class__ is str and value[0] in "=#":
+            if value.__class__ is str:
+                if value[0] in "=#":
+                    refuse_formula(value)
+            elif value.__class__ not in PLAIN_CELL_TYPES:
                 refuse_formula(value)
             values[column.key] = column.parse(value, context)
         except CellError as error:

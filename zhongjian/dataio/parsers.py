@@ -33,6 +33,10 @@ _DATE_SEPARATED = re.compile(
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})?")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 _WHITESPACE = re.compile(r"\s+")
+# What openpyxl and the csv module give for a cell that holds a value rather than a formula.
+PLAIN_CELL_TYPES = frozenset(
+    {str, int, float, bool, datetime.datetime, datetime.date, datetime.time, datetime.timedelta}
+)
 
 _TRUE = frozenset({"是", "y", "yes", "true", "1", "t", "√"})
 _FALSE = frozenset({"否", "n", "no", "false", "0", "f", "×"})
@@ -99,20 +103,33 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, float | datetime.date | datetime.time):
-        return str(value)
-    raise CellError(_("无法识别的单元格内容（可能是数组公式）；请填写值本身"))
+    refuse_formula(value)
+    return str(value)
 
 
-def refuse_formula(text: str) -> None:
-    """Raise CellError when stripped cell text is a formula or an Excel error value such as #N/A."""
-    if text[:1] == "=":
-        raise CellError(
-            _("单元格是公式「%(formula)s」；请填写值本身（可复制后“选择性粘贴为数值”）")
-            % {"formula": _shorten(text)}
-        )
-    if text in EXCEL_ERRORS:
-        raise CellError(_("单元格是 Excel 错误值「%(error)s」；请填写正确的值") % {"error": text})
+def refuse_formula(value: object) -> None:
+    """
+    Raise CellError when a cell (text already stripped) is a formula, an array formula or an
+    Excel error value such as #N/A: what the clerk sees there is not what the file holds.
+    """
+    if value.__class__ is str:
+        text = str(value)
+        if text in EXCEL_ERRORS:
+            raise CellError(
+                _("单元格是 Excel 错误值「%(error)s」；请填写正确的值") % {"error": text}
+            )
+        if text[:1] != "=":
+            return
+        formula = text
+    elif value.__class__ in PLAIN_CELL_TYPES:
+        return
+    else:
+        # openpyxl gives array and data-table formulas as objects; an ArrayFormula has its text.
+        formula = str(getattr(value, "text", None) or "=…")
+    raise CellError(
+        _("单元格是公式「%(formula)s」；请填写值本身（可复制后“选择性粘贴为数值”）")
+        % {"formula": _shorten(formula)}
+    )
 
 
 def parse_text(value: object, *, max_length: int) -> str:
