@@ -27,6 +27,12 @@ def _huey_runs_tasks_inline() -> None:
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tests create many accounts; a cheap hasher keeps them fast (never used outside tests)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Personas:
     county: County
