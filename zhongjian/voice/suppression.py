@@ -6,6 +6,8 @@ A report is a table of cells keyed by a tuple of group values, one per dimension
 ``("town_a", "fuke")`` for (unit, tier). Each cell carries its number of respondents ``n`` and
 additive aggregates (sums and counts, e.g. the sum of WHO-5 percentages and the count at or below
 50); a mean or share is derived at display time as ``total / n``, so margins stay exact sums.
+A measure that some respondents lack (a CBI score left unscored) needs a table of its own, whose
+``n`` counts those who have it.
 
 :func:`suppress_table` adds every margin (each dimension replaced by :data:`TOTAL` in every
 combination: row totals, column totals, the grand total, and for more dimensions every
@@ -109,10 +111,6 @@ class ReportCell:
     def published(self) -> bool:
         return self.status is Status.PUBLISHED
 
-    @property
-    def is_margin(self) -> bool:
-        return TOTAL in self.key
-
 
 @dataclass(frozen=True)
 class SuppressedTable:
@@ -211,7 +209,7 @@ def _check_k(k: int) -> None:
 
 
 def _with_margins(cells: Mapping[Key, CellStats]) -> dict[Key, CellStats]:
-    """The interior cells followed by every margin, aggregated from the interior cells."""
+    """Every interior cell and margin, in order of first appearance, summed from the interior."""
     lengths = {len(key) for key in cells}
     if len(lengths) > 1 or 0 in lengths:
         raise ValueError("every cell key needs the same number (at least one) of dimensions")
