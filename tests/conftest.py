@@ -1,14 +1,95 @@
-"""Lets the database-free tests (run with ``-p no:django``) render translatable messages."""
+"""Personas shared by all tests: who may see what (STYLE.md, after Healthchecks' test base)."""
 
-import os
+import datetime
+from dataclasses import dataclass
 
-from django.conf import settings
+import pytest
+from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
-if "DJANGO_SETTINGS_MODULE" not in os.environ and not settings.configured:
-    # Without project settings gettext() cannot run; USE_I18N=False returns the Chinese source text.
-    settings.configure(USE_I18N=False)
+from tests import factories
+from zhongjian.accounts.models import User
+from zhongjian.accounts.roles import Role
+from zhongjian.org.choices import Establishment, Tier, UnitKind
+from zhongjian.org.models import Cadre, County, Post, Unit
 
-# Same examples on every run, and no timing deadline on a shared two-core machine.
-hypothesis_settings.register_profile("zhongjian", derandomize=True, deadline=None)
+# Property tests draw the same examples on every run, so a failure is reproducible and CI is
+# deterministic; no example database is written into the checkout. No per-example deadline: on a
+# shared two-core machine (and on the first call that loads jieba) timing would make tests flaky.
+hypothesis_settings.register_profile("zhongjian", derandomize=True, database=None, deadline=None)
 hypothesis_settings.load_profile("zhongjian")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _huey_runs_tasks_inline() -> None:
+    """Background tasks run at once in tests, so their effects are visible to the test."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
+@dataclass
+class Personas:
+    county: County
+    unit_a: Unit
+    unit_b: Unit
+    post_a: Post
+    post_b: Post
+    cadre_a: Cadre
+    cadre_b: Cadre
+    org: User
+    head_a: User
+    head_b: User
+    counselor: User
+    cadre: User
+    admin: User
+    auditor: User
+    outsider_org: User  # organization department of another county
+
+    def all_users(self) -> dict[str, User]:
+        return {
+            "org": self.org,
+            "head_a": self.head_a,
+            "head_b": self.head_b,
+            "counselor": self.counselor,
+            "cadre": self.cadre,
+            "admin": self.admin,
+            "auditor": self.auditor,
+            "outsider_org": self.outsider_org,
+        }
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    county = factories.county(name="示例县")
+    unit_a = factories.unit(county=county, kind=UnitKind.TOWNSHIP, name="青石镇")
+    unit_b = factories.unit(county=county, kind=UnitKind.COUNTY_DEPARTMENT, name="县财政局")
+    post_a = factories.post(unit=unit_a, tier=Tier.GUJI, title="党政综合办公室主任")
+    post_b = factories.post(unit=unit_b, tier=Tier.FUKE, title="副局长")
+    cadre_a = factories.cadre(unit=unit_a, name="张伟")
+    cadre_b = factories.cadre(unit=unit_b, name="李娜", establishment=Establishment.ADMINISTRATIVE)
+    factories.appoint(cadre=cadre_a, post=post_a, start=datetime.date(2022, 3, 1))
+    other_county = factories.county(name="邻县")
+    return Personas(
+        county=county,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        post_a=post_a,
+        post_b=post_b,
+        cadre_a=cadre_a,
+        cadre_b=cadre_b,
+        org=factories.user(role=Role.ORG_DEPARTMENT, county=county),
+        head_a=factories.user(role=Role.UNIT_HEAD, county=county, unit=unit_a),
+        head_b=factories.user(role=Role.UNIT_HEAD, county=county, unit=unit_b),
+        counselor=factories.user(role=Role.COUNSELOR, county=county),
+        cadre=factories.user(role=Role.CADRE, county=county, unit=unit_a, cadre=cadre_a),
+        admin=factories.user(role=Role.SYSTEM_ADMIN, county=county),
+        auditor=factories.user(role=Role.AUDITOR, county=county),
+        outsider_org=factories.user(role=Role.ORG_DEPARTMENT, county=other_county),
+    )
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

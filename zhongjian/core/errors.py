@@ -1,26 +1,28 @@
-"""Domain errors that services raise and the web and API layers turn into 4xx responses."""
+"""Domain errors that views and the API turn into 4xx answers with a Chinese message."""
 
 
 class DomainError(Exception):
-    """A business rule refused the operation; `message` is shown to the user as it is."""
+    """A request that cannot be carried out; `message` is shown to the user as is."""
+
+    status_code = 400
 
     def __init__(self, message: str, *, errors: list[str] | None = None) -> None:
         super().__init__(message)
-        self.message = message
-        self.errors = list(errors or [])
+        self.message = str(message)
+        self.errors = [str(error) for error in errors or []]
 
 
 class ValidationError(DomainError):
-    """The input breaks a rule (400)."""
-
-
-class NotFound(DomainError):
-    """The object does not exist or lies outside the caller's scope (404)."""
+    status_code = 400
 
 
 class PermissionDenied(DomainError):
-    """The caller may not do this (403)."""
+    status_code = 403
+
+
+class NotFound(DomainError):
+    status_code = 404
 
 
 class Conflict(DomainError):
-    """The object's current state does not allow the operation (409)."""
+    status_code = 409

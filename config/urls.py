@@ -1,0 +1,23 @@
+"""URL routes of the web UI, the admin and the JSON API."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config.api import api
+from zhongjian.core import views as core_views
+from zhongjian.insight import views as insight_views
+
+admin.site.site_header = "中坚 · 管理后台"
+admin.site.site_title = "中坚"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("", insight_views.overview, name="overview"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("org/", include("zhongjian.org.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

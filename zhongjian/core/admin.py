@@ -1,0 +1,65 @@
+"""Admin helpers: role-gated model admins whose every write leaves an audit row."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from zhongjian.core.audit import audit_record
+from zhongjian.core.models import AuditAction
+
+
+class RoleAdmin(admin.ModelAdmin):
+    """A model admin open to the roles in `roles` only, scoped to the user's county."""
+
+    roles: tuple[str, ...] = ()
+    county_field: str | None = "county_id"
+    audit_object_type = ""
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff and getattr(user, "role", None) in self.roles)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if self.county_field is None:
+            return queryset
+        return queryset.filter(**{self.county_field: getattr(request.user, "county_id", None)})
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Choices of related registry rows stay inside the user's county too.
+        related = db_field.related_model
+        if any(field.name == "county" for field in related._meta.get_fields()):
+            kwargs["queryset"] = related._default_manager.filter(
+                county_id=getattr(request.user, "county_id", None)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if self.county_field == "county_id" and not change and not obj.county_id:
+            obj.county_id = request.user.county_id  # type: ignore[union-attr]
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            object_type=self.audit_object_type or obj._meta.model_name,
+            object_id=obj.pk,
+            unit_id=getattr(obj, "unit_id", None),
+            summary=",".join(form.changed_data)[:255] if change else "admin",
+        )

@@ -1,0 +1,12 @@
+"""Core: audit log, errors, permissions and scoping shared by every app."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "zhongjian.core"
+    label = "core"
+    verbose_name = "核心"
+
+    def ready(self) -> None:
+        from zhongjian.core import signals  # noqa: F401  (connects login auditing)

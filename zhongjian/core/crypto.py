@@ -1,0 +1,34 @@
+"""Encryption at rest for sensitive fields and keyed hashes for matching them without decrypting."""
+
+import base64
+import hashlib
+import hmac
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+
+from zhongjian.core.errors import ValidationError
+
+
+@cache
+def _fernet(key_material: str) -> Fernet:
+    digest = hashlib.sha256(b"zhongjian-field-encryption:" + key_material.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def encrypt_text(plain: str) -> str:
+    return _fernet(settings.FIELD_ENCRYPTION_KEY).encrypt(plain.encode("utf-8")).decode("ascii")
+
+
+def decrypt_text(token: str) -> str:
+    try:
+        return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode("ascii")).decode()
+    except InvalidToken as exc:
+        raise ValidationError("加密数据无法解密：密钥与写入时不一致。") from exc
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """HMAC of VALUE, stable for one deployment key, useless without it (no rainbow tables)."""
+    key = hashlib.sha256(f"zhongjian-hash:{purpose}:{settings.FIELD_ENCRYPTION_KEY}".encode())
+    return hmac.new(key.digest(), value.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -1,0 +1,64 @@
+"""The append-only audit log (审计日志)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    READ = "read", _("查阅敏感信息")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("The audit log is append-only.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise TypeError("The audit log is append-only.")
+
+
+class AuditLog(models.Model):
+    """One row per change of personal data or read of sensitive data.
+
+    Rows are never updated or deleted by the application; on PostgreSQL database triggers refuse
+    UPDATE and DELETE as well, and on SQLite UPDATE (migration 0002).
+    """
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # No foreign key: a user row may go, its audit rows must stay as they were written.
+    actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True, db_index=True)
+    actor_username = models.CharField(_("操作人"), max_length=150, blank=True)
+    actor_role = models.CharField(_("角色"), max_length=32, blank=True)
+    action = models.CharField(_("操作"), max_length=16, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    county_id = models.BigIntegerField(_("县"), null=True, blank=True, db_index=True)
+    unit_id = models.BigIntegerField(_("单位ID"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    summary = models.CharField(_("摘要"), max_length=255, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("The audit log is append-only.")

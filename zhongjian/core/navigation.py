@@ -1,0 +1,25 @@
+"""The main menu: each entry names the roles that see it. Apps add their entries here."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from zhongjian.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+    section: str  # the first path segment that marks the entry active
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("队伍概览"), "overview", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), ""),
+    NavItem(_("我的档案"), "overview", (Role.CADRE,), ""),
+    NavItem(_("单位"), "org:unit_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "org/units"),
+    NavItem(_("干部"), "org:cadre_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "org/cadres"),
+    NavItem(_("审计日志"), "audit_log", (Role.AUDITOR,), "audit"),
+    NavItem(_("用户管理"), "admin:accounts_user_changelist", (Role.SYSTEM_ADMIN,), "admin"),
+)

@@ -1,0 +1,87 @@
+"""Reads of the registry, always narrowed to what the acting user may see."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from zhongjian.core.permissions import get_scoped_or_404, scoped
+from zhongjian.org.choices import CadreStatus
+from zhongjian.org.models import Appointment, Cadre, Post, RankGrant, Unit
+
+
+def unit_list(*, user: Any) -> QuerySet[Unit]:
+    return scoped(Unit.objects.all(), user, unit_field="id").order_by("kind", "code")
+
+
+def unit_get(*, user: Any, pk: object) -> Unit:
+    return get_scoped_or_404(Unit.objects.all(), user, pk, unit_field="id")
+
+
+def post_list(*, user: Any, unit: Unit | None = None) -> QuerySet[Post]:
+    posts = scoped(Post.objects.filter(is_active=True), user).select_related("unit")
+    if unit is not None:
+        posts = posts.filter(unit=unit)
+    holders = (
+        Appointment.objects.filter(post=OuterRef("pk"), end_date__isnull=True)
+        .values("post")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return posts.annotate(holder_count=Coalesce(Subquery(holders), 0))
+
+
+def post_get(*, user: Any, pk: object) -> Post:
+    return get_scoped_or_404(Post.objects.select_related("unit"), user, pk)
+
+
+def post_current_holders(*, post: Post) -> QuerySet[Appointment]:
+    return post.appointments.filter(end_date__isnull=True).select_related("cadre")
+
+
+def post_history(*, post: Post) -> QuerySet[Appointment]:
+    return post.appointments.select_related("cadre").order_by("-start_date")
+
+
+def cadre_list(
+    *,
+    user: Any,
+    query: str = "",
+    unit_id: int | None = None,
+    status: str | None = CadreStatus.ACTIVE,
+) -> QuerySet[Cadre]:
+    cadres = scoped(Cadre.objects.all(), user, cadre_field="id").select_related("unit")
+    if status:
+        cadres = cadres.filter(status=status)
+    if unit_id is not None:
+        cadres = cadres.filter(unit_id=unit_id)
+    query = query.strip()
+    if query:
+        cadres = cadres.filter(Q(name__contains=query) | Q(staff_no=query))
+    return cadres.order_by("unit__code", "staff_no")
+
+
+def cadre_get(*, user: Any, pk: object) -> Cadre:
+    """A cadre record: the organization department county-wide, a unit head in their unit, a cadre
+    only their own record."""
+    return get_scoped_or_404(
+        Cadre.objects.select_related("unit").prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.select_related("post", "unit").order_by("-start_date"),
+            ),
+            Prefetch("rank_grants", queryset=RankGrant.objects.order_by("-granted_on")),
+        ),
+        user,
+        pk,
+        cadre_field="id",
+    )
+
+
+def cadre_current_posts(*, cadre: Cadre) -> list[Appointment]:
+    return [a for a in cadre.appointments.all() if a.end_date is None]
+
+
+def years_between(start: datetime.date, end: datetime.date) -> float:
+    return round((end - start).days / 365.25, 1)

@@ -1,0 +1,265 @@
+"""Word (.docx) documents filled in from templates with {{占位符}} placeholders."""
+
+import bisect
+import io
+import itertools
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from importlib import resources
+
+import docx
+from django.utils.translation import gettext as _
+from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+from zhongjian.core.errors import ValidationError
+from zhongjian.pipeline.choices import DocumentKind
+
+# Chinese keys read naturally for the clerks who edit the templates in Word or WPS: {{姓名}}.
+# Spaces inside the braces are tolerated because editors like to add them.
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+# A small .docx can unpack to gigabytes (a zip bomb); real templates unpack to well under this.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+# The parts a clerk edits as text: the body (with its tables, nested too) and every header and
+# footer, whichever section or page kind they belong to.
+_TEXT_PARTS = frozenset(
+    {CONTENT_TYPE.WML_DOCUMENT_MAIN, CONTENT_TYPE.WML_HEADER, CONTENT_TYPE.WML_FOOTER}
+)
+_LINE_BREAKS = re.compile(r"\r\n?")
+_BREAKS = re.compile(r"([\n\t])")
+# Characters XML 1.0 cannot carry; they reach a record only when pasted from odd sources.
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+FAMILY_MEMBER_ROWS = 6
+FAMILY_MEMBER_FIELDS = ("称谓", "姓名", "年龄", "政治面貌", "工作单位及职务")
+
+
+def family_member_key(*, row: int, field: str) -> str:
+    """Placeholder key of one cell of the 家庭主要成员 table, rows counted from 1: 家庭成员1姓名."""
+    return f"家庭成员{row}{field}"
+
+
+# The placeholders each kind of document may use; uploads are validated against these and the
+# service fills every one of them (with an empty string where the record has nothing).
+PLACEHOLDERS: Mapping[DocumentKind, frozenset[str]] = {
+    DocumentKind.RESIGNATION_REPORT: frozenset(
+        {
+            "呈报机关",
+            "姓名",
+            "性别",
+            "民族",
+            "出生年月",
+            "政治面貌",
+            "学历",
+            "参加工作时间",
+            "工作单位",
+            "现任职务",
+            "职级",
+            "辞职原因",
+            "具体情况",
+            "日期",
+        }
+    ),
+    DocumentKind.DECLINE_STATEMENT: frozenset(
+        {
+            "呈报机关",
+            "姓名",
+            "工作单位",
+            "现任职务",
+            "拟任职务",
+            "不接受原因",
+            "具体情况",
+            "日期",
+        }
+    ),
+    DocumentKind.APPOINTMENT_FORM: frozenset(
+        {
+            "姓名",
+            "性别",
+            "出生年月",
+            "民族",
+            "籍贯",
+            "出生地",
+            "入党时间",
+            "参加工作时间",
+            "健康状况",
+            "专业技术职务",
+            "熟悉专业有何专长",
+            "全日制学历学位",
+            "全日制毕业院校系及专业",
+            "在职学历学位",
+            "在职毕业院校系及专业",
+            "现任职务",
+            "拟任职务",
+            "拟免职务",
+            "简历",
+            "奖惩情况",
+            "年度考核结果",
+            "任免理由",
+            "呈报单位",
+            "填表人",
+            *(
+                family_member_key(row=row, field=field)
+                for row in range(1, FAMILY_MEMBER_ROWS + 1)
+                for field in FAMILY_MEMBER_FIELDS
+            ),
+        }
+    ),
+}
+
+
+def default_template(*, kind: DocumentKind) -> bytes:
+    """The template shipped with Zhongjian for `kind`, used until the department uploads its own."""
+    return (
+        resources.files("zhongjian.pipeline") / "data" / "doc_templates" / f"{kind.value}.docx"
+    ).read_bytes()
+
+
+def render_docx(*, template: bytes, context: Mapping[str, str]) -> bytes:
+    """Fill every placeholder of `template` with its value from `context`.
+
+    A placeholder that Word split over several runs (after an edit, a spelling mark or a format
+    change) is still found; its value takes the formatting of the run where the placeholder
+    starts. Line breaks and tabs in a value become real breaks and tabs. A placeholder without a
+    value is refused rather than printed, so no document leaves with "{{…}}" in it.
+    """
+    document = _open(template)
+    missing = sorted(_placeholders(document).difference(context))
+    if missing:
+        raise ValidationError(
+            _("模板中有占位符没有对应的数据：%(keys)s。")
+            % {"keys": "、".join(f"{{{{{key}}}}}" for key in missing)},
+            errors=missing,
+        )
+    for nodes, text in _paragraphs(document):
+        _fill(nodes=nodes, text=text, context=context)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def template_placeholders(*, template: bytes) -> set[str]:
+    """The placeholder keys `template` uses, wherever they are and however Word split them."""
+    return _placeholders(_open(template))
+
+
+def validate_template(*, template: bytes, allowed: set[str]) -> list[str]:
+    """Problems that make `template` unusable, as messages for the clerk; empty when it is fine."""
+    try:
+        document = _open(template)
+    except ValidationError as error:
+        return [error.message]
+    problems = []
+    for _nodes, text in _paragraphs(document):
+        rest = PLACEHOLDER.sub("", text)
+        if "{{" in rest or "}}" in rest:
+            problems.append(
+                _("“%(text)s”中的占位符不完整，应写成 {{名称}} 的形式。") % {"text": text.strip()}
+            )
+    problems.extend(
+        _("占位符 {{%(key)s}} 不是本类文书可用的占位符，请检查拼写。") % {"key": key}
+        for key in sorted(_placeholders(document) - allowed)
+    )
+    return problems
+
+
+def _open(template: bytes) -> Document:
+    if len(template) > MAX_TEMPLATE_BYTES:
+        raise ValidationError(
+            _("模板文件大小为 %(size).1f MB，超过了 %(limit).0f MB 的上限。")
+            % {"size": len(template) / 2**20, "limit": MAX_TEMPLATE_BYTES / 2**20}
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(template)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise _not_docx() from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationError(_("模板文件解压后过大，请删除其中的大图片后再上传。"))
+    try:
+        return docx.Document(io.BytesIO(template))
+    # python-docx, zipfile and lxml raise many kinds of errors on a damaged or foreign package
+    # (another Office format, missing parts, broken XML); each means the upload is unusable.
+    except Exception:
+        raise _not_docx() from None
+
+
+def _not_docx() -> ValidationError:
+    return ValidationError(
+        _(
+            "文件不是有效的 Word 文档（.docx）。如是 .doc 或 .wps 文件，"
+            "请用 Word 或 WPS 另存为 .docx 后再上传。"
+        )
+    )
+
+
+def _placeholders(document: Document) -> set[str]:
+    return {
+        match.group(1)
+        for _nodes, text in _paragraphs(document)
+        for match in PLACEHOLDER.finditer(text)
+    }
+
+
+def _paragraphs(document: Document) -> Iterator[tuple[list[etree._Element], str]]:
+    """The non-empty text nodes (w:t) of each paragraph, in reading order, and their text.
+
+    Working on w:t rather than python-docx runs also reaches text inside hyperlinks, tracked
+    insertions and content controls. A text box inside a paragraph is its own paragraph.
+    """
+    for part in document.part.package.iter_parts():
+        if part.content_type not in _TEXT_PARTS:
+            continue
+        for paragraph in list(part.element.iter(qn("w:p"))):
+            nodes = [
+                node
+                for node in paragraph.iter(qn("w:t"))
+                if node.text and next(node.iterancestors(qn("w:p"))) is paragraph
+            ]
+            if nodes:
+                yield nodes, "".join(node.text for node in nodes)
+
+
+def _fill(*, nodes: list[etree._Element], text: str, context: Mapping[str, str]) -> None:
+    starts = [0, *itertools.accumulate(len(node.text) for node in nodes[:-1])]
+    # From the last placeholder backwards: an edit only touches text at or after its own start,
+    # so the offsets of the placeholders still to be replaced stay valid.
+    for match in reversed(list(PLACEHOLDER.finditer(text))):
+        first = bisect.bisect_right(starts, match.start()) - 1
+        last = bisect.bisect_right(starts, match.end() - 1) - 1
+        head = nodes[first].text[: match.start() - starts[first]]
+        tail = nodes[last].text[match.end() - starts[last] :]
+        value = _XML_INVALID.sub("", _LINE_BREAKS.sub("\n", context[match.group(1)]))
+        _put(nodes[first], before=head, value=value, after=tail if first == last else "")
+        if last > first:
+            for node in nodes[first + 1 : last]:
+                _write(node, "")
+            _write(nodes[last], tail)
+
+
+def _put(node: etree._Element, *, before: str, value: str, after: str) -> None:
+    """Write `before + value + after` into `node`, the value's breaks as w:br and w:tab."""
+    pieces = _BREAKS.split(value)
+    pieces[0] = before + pieces[0]
+    pieces[-1] += after
+    _write(node, pieces[0])
+    anchor = node
+    for separator, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        mark = OxmlElement("w:br" if separator == "\n" else "w:tab")
+        anchor.addnext(mark)
+        anchor = OxmlElement("w:t")
+        _write(anchor, piece)
+        mark.addnext(anchor)
+
+
+def _write(node: etree._Element, text: str) -> None:
+    node.text = text
+    # Without this Word drops the spaces at either end of the text.
+    node.set(qn("xml:space"), "preserve")
