@@ -250,7 +250,7 @@ def test_answer_tokens_never_crash(tokens: list[str]) -> None:
 
 def run_score_command(*arguments: str) -> dict[str, object]:
     out = StringIO()
-    # Passing the command object skips the app registry, which needs settings not built yet.
+    # Passing the command object works whether or not zhongjian.voice is an installed app yet.
     call_command(Command(), *arguments, stdout=out)
     return json.loads(out.getvalue())
 
