@@ -9,7 +9,6 @@ for a group of texts at or above the free-text anonymity threshold.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -121,7 +120,6 @@ def _tokenizer() -> jieba.Tokenizer:
 
     Its own instance, so that the lexicon does not change how the rest of Zhongjian segments.
     """
-    jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word in _lexicon():
