@@ -15,7 +15,7 @@ from tests.conftest import Personas
 from zhongjian.core.crypto import decrypt_text
 from zhongjian.org.choices import Gender, Tier
 from zhongjian.org.models import Cadre, Unit
-from zhongjian.voice.models import Wave, WaveGroup, WaveToken
+from zhongjian.voice.models import Wave, WaveToken
 from zhongjian.voice.services.waves import wave_close, wave_create, wave_open
 
 
@@ -128,9 +128,9 @@ def form_data(wave: Wave, level: float, comment: str = "") -> dict[str, str]:
 
 
 def all_slips(client: Client, wave: Wave) -> str:
-    """The slips pages of every group of WAVE, one after the other."""
+    """The slips pages of every unit of WAVE, one after the other."""
     url = reverse("voice:wave_slips", args=[wave.pk])
-    groups = WaveGroup.objects.filter(wave=wave).count()
+    pages = client.get(url).content.decode().count("打印本单位纸条")
     return "".join(
-        client.get(url, {"group": number}).content.decode() for number in range(1, groups + 1)
+        client.get(url, {"page": number}).content.decode() for number in range(1, pages + 1)
     )

@@ -140,14 +140,15 @@ def test_closing_erases_the_codes_and_ends_the_deadline_changes(survey_county) -
 
 
 def test_wave_pages_for_the_organization_department(survey_county) -> None:
-    """Create through the form, open, and print: slips carry QR codes and the group's names."""
+    """Create through the form (all units of the county), open, and print: slips carry QR codes
+    and the group's names."""
     org = client_for(survey_county.personas.org)
     closes = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     response = org.post(
         reverse("voice:wave_create"),
         {
             "title": "年度测评",
-            "units": survey_county.units,
+            "all_units": "on",
             "instruments": ["who5:1", "cbi_work:1"],
             "k": 5,
             "free_text_k": 10,
@@ -158,7 +159,7 @@ def test_wave_pages_for_the_organization_department(survey_county) -> None:
     wave = Wave.objects.get(title="年度测评")
     assert org.post(reverse("voice:wave_open", args=[wave.pk])).status_code == 302
     index = org.get(reverse("voice:wave_slips", args=[wave.pk])).content.decode()
-    assert index.count("打印本组") == WaveGroup.objects.filter(wave=wave).count()
+    assert index.count("打印本单位纸条") == 2
     slips = all_slips(org, wave)
     assert slips.count("<svg") == 24 and "张伟" in slips
     links = org.get(reverse("voice:wave_links", args=[wave.pk])).content.decode()

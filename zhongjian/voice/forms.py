@@ -22,8 +22,9 @@ class WaveForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    all_units = forms.BooleanField(label=_("全县所有单位（勾选后不必逐个选择）"), required=False)
     units = forms.TypedMultipleChoiceField(
-        label=_("范围（单位）"), coerce=int, widget=forms.CheckboxSelectMultiple
+        label=_("范围（单位）"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     mid_level_only = forms.BooleanField(
         label=_("仅邀请中层干部（正科、副科、股级）"), required=False
@@ -69,10 +70,11 @@ class WaveForm(forms.Form):
 
     def settings(self) -> dict[str, Any]:
         data = self.cleaned_data
+        everyone = [value for value, _label in self.fields["units"].choices]
         return {
             "title": data["title"],
             "intro": data["intro"],
-            "unit_ids": data["units"],
+            "unit_ids": everyone if data["all_units"] else data["units"],
             "mid_level_only": data["mid_level_only"],
             "instrument_refs": data["instruments"],
             "k": data["k"],

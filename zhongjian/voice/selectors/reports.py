@@ -607,7 +607,14 @@ def wave_comments(
         n=cell.n if published and cell else None,
         texts=texts,
         profile=emotion_profile(texts) if texts else None,
-        groups=sorted(groups, key=lambda item: (item.group != GroupFilter(), item.label)),
+        groups=sorted(
+            groups,
+            key=lambda item: (
+                item.group != GroupFilter(),
+                item.group.unit not in (None, MERGED),
+                item.label,
+            ),
+        ),
     )
 
 

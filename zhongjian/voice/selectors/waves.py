@@ -64,6 +64,7 @@ def group_label(group: WaveGroup | Any, unit_names: dict[int, str]) -> str:
 
 @dataclass(frozen=True)
 class SlipGroup:
+    unit: str  # the unit (or pool) the group belongs to, for printing a unit's slips together
     label: str
     members: list[str]  # names, for handing out; which slip goes to whom is nobody's record
     codes: list[str]  # formatted codes
@@ -93,6 +94,9 @@ def wave_slips(*, user: Any, wave: Wave) -> list[SlipGroup]:
         codes[group_id].append(format_token(decrypt_text(cipher)))
     return [
         SlipGroup(
+            unit=group_label(
+                WaveGroup(unit_id=group.unit_id, unit_kind=group.unit_kind), unit_names
+            ),
             label=group_label(group, unit_names),
             members=[names.get(cadre, "") for cadre in group.members],
             codes=codes[group.pk],

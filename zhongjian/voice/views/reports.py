@@ -189,15 +189,38 @@ def wave_compare_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(*REPORT_ROLES)
 def trend_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
     result = trend(
-        user=request.user,
+        user=user,
         code=request.GET.get("instrument", "who5"),
         group=GroupFilter.parse(request.GET),
         today=timezone.localdate(),
     )
     chart = [[point.wave.title, point.measure.mean] for point in result.points]
+    fields: list[tuple[str, str, list[tuple[str, str]]]] = []
+    if user.role == Role.ORG_DEPARTMENT:
+        units = Unit.objects.filter(county_id=user.county_id, is_active=True)
+        fields += [
+            ("unit_kind", str(_("单位类型")), list(UnitKind.choices)),
+            ("unit", str(_("单位")), [(str(u.pk), u.name) for u in units.order_by("kind", "code")]),
+        ]
+    fields.append(("tier", str(_("层级")), list(Tier.choices)))
+    chosen = result.group.params()
     return render(
         request,
         "voice/trend.html",
-        {"trend": result, "chart": chart},
+        {
+            "trend": result,
+            "chart": chart,
+            "fields": [
+                {
+                    "name": name,
+                    "label": label,
+                    "options": [
+                        (value, text, chosen.get(name) == value) for value, text in choices
+                    ],
+                }
+                for name, label, choices in fields
+            ],
+        },
     )

@@ -172,25 +172,35 @@ def _answer_url(request: HttpRequest, code: str) -> str:
 
 @require_roles(Role.ORG_DEPARTMENT)
 def wave_slips_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Printable slips of one group per page (``?group=N``): a cover sheet with the members'
-    names, then one slip per code with its QR code; without a group, the list of groups."""
+    """Printable slips of one unit per page (``?page=N``): for each of its groups a cover sheet
+    with the members' names, then one slip per code with its QR code; without a page, the list
+    of units."""
     wave = wave_get(user=request.user, pk=pk)
-    groups = wave_slips(user=request.user, wave=wave)
-    number = request.GET.get("group", "")
+    units: dict[str, list[Any]] = {}
+    for group in wave_slips(user=request.user, wave=wave):
+        units.setdefault(group.unit, []).append(group)
+    pages = list(units.items())
+    number = request.GET.get("page", "")
     current = None
-    if number.isdigit() and 1 <= int(number) <= len(groups):
-        group = groups[int(number) - 1]
+    if number.isdigit() and 1 <= int(number) <= len(pages):
+        unit, groups = pages[int(number) - 1]
         current = {
             "number": int(number),
-            "group": group,
-            "slips": [
+            "unit": unit,
+            "groups": [
                 {
-                    "code": code,
-                    "qr": segno.make(_answer_url(request, code), error="m").svg_inline(
-                        scale=3, border=2
-                    ),
+                    "group": group,
+                    "slips": [
+                        {
+                            "code": code,
+                            "qr": segno.make(_answer_url(request, code), error="m").svg_inline(
+                                scale=3, border=2
+                            ),
+                        }
+                        for code in group.codes
+                    ],
                 }
-                for code in group.codes
+                for group in groups
             ],
         }
     return render(
@@ -198,7 +208,10 @@ def wave_slips_view(request: HttpRequest, pk: int) -> HttpResponse:
         "voice/wave_slips.html",
         {
             "wave": wave,
-            "groups": groups,
+            "pages": [
+                {"unit": unit, "groups": len(groups), "slips": sum(len(g.codes) for g in groups)}
+                for unit, groups in pages
+            ],
             "current": current,
             "start_url": request.build_absolute_uri(reverse("voice:answer_start")),
         },
