@@ -203,11 +203,12 @@ def test_board_scoping(personas) -> None:
         .status_code
         == 200
     )
+    decide = reverse("voice:moderation_decide", args=["post", post.pk])
     for user in (personas.cadre, personas.head_a):
-        assert client_for(user).get(reverse("voice:moderation")).status_code == 403
-        assert (
-            client_for(user).post(reverse("voice:board_remove", args=[post.pk])).status_code == 403
-        )
+        client = client_for(user)
+        assert client.get(reverse("voice:moderation")).status_code == 403
+        assert client.post(reverse("voice:board_remove", args=[post.pk])).status_code == 403
+        assert client.post(decide, {"decision": "approve"}).status_code == 403
     outsider = client_for(personas.outsider_org)
     assert outsider.get(reverse("voice:board_detail", args=[post.pk])).status_code == 404
     assert outsider.get(f"{API}/{post.pk}").status_code == 404

@@ -208,6 +208,13 @@ def test_unit_heads_cannot_manage_waves(answered, survey_county) -> None:
         assert head.get(reverse(f"voice:{url}", args=[pk])).status_code == 403, url
     assert head.get(reverse("voice:wave_create")).status_code == 403
     assert head.post(reverse("voice:wave_close", args=[pk])).status_code == 403
+    for url in ("instrument_list", "instrument_create"):
+        assert head.get(reverse(f"voice:{url}")).status_code == 403, url
+    other = survey_county.personas.unit_b.pk
+    compare = head.get(reverse("voice:wave_compare", args=[pk]), {"a_unit": other})
+    assert compare.status_code == 404
+    assert head.get(f"{API}/trends", {"unit": other}).status_code == 404
+    assert head.get(f"{API}/waves/{pk}/comments", {"unit": other}).status_code == 404
 
 
 def test_another_countys_wave_does_not_exist(answered, survey_county) -> None:
