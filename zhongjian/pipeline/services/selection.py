@@ -62,6 +62,12 @@ def _audit(actor: Any, action: str, process: SelectionProcess, obj: Any, summary
     )
 
 
+def _locked(process_id: int) -> SelectionProcess:
+    """The process as stored now, locked until the transaction ends: concurrent clerks and
+    stale instances cannot act on a stage that has moved on."""
+    return SelectionProcess.objects.select_for_update().select_related("post").get(pk=process_id)
+
+
 def _require_running(process: SelectionProcess) -> None:
     if process.is_final:
         raise Conflict(
@@ -120,6 +126,7 @@ def process_update(
 ) -> SelectionProcess:
     """Change the motion's reason and the number of people who took part in the 民主推荐."""
     require_org_department(actor, county_id=process.county_id)
+    process = _locked(process.pk)
     _require_running(process)
     if recommendation_voters is not None:
         most = max((c.votes or 0 for c in process.candidates.all()), default=0)
@@ -141,6 +148,7 @@ def candidate_add(
 ) -> Candidate:
     """Put CADRE forward for the post; possible during 动议 and 民主推荐."""
     require_org_department(actor, county_id=process.county_id)
+    process = _locked(process.pk)
     _require_running(process)
     require_not_future(added_on, label=_("列入人选时间"))
     if process.stage not in (Stage.MOTION, Stage.RECOMMENDATION):
@@ -170,8 +178,8 @@ def candidate_update(*, actor: Any, candidate: Candidate, **fields: Any) -> Cand
     notes and completion date in 考察 (for 考察对象); the choice in 讨论决定 (for vetted
     candidates; choosing one un-chooses the others).
     """
-    process = candidate.process
-    require_org_department(actor, county_id=process.county_id)
+    require_org_department(actor, county_id=candidate.county_id)
+    process = candidate.process = _locked(candidate.process_id)
     _require_running(process)
     _require_pending(candidate)
     unknown = set(fields) - set(_FIELD_STAGE)
@@ -237,8 +245,8 @@ def candidate_decline(
     note: str = "",
 ) -> Decline:
     """Record that the candidate turned the promotion down (拒绝提拔), with the reason."""
-    process = candidate.process
-    require_org_department(actor, county_id=process.county_id)
+    require_org_department(actor, county_id=candidate.county_id)
+    process = candidate.process = _locked(candidate.process_id)
     _require_running(process)
     _require_pending(candidate)
     require_not_future(declined_on, label=_("不接受时间"))
@@ -278,8 +286,8 @@ def candidate_withdraw(
     *, actor: Any, candidate: Candidate, on: datetime.date, note: str
 ) -> Candidate:
     """Take a candidate out of consideration (退出人选), e.g. after 考察; a reason is required."""
-    process = candidate.process
-    require_org_department(actor, county_id=process.county_id)
+    require_org_department(actor, county_id=candidate.county_id)
+    process = candidate.process = _locked(candidate.process_id)
     _require_running(process)
     _require_pending(candidate)
     require_not_future(on, label=_("退出时间"))
@@ -303,6 +311,7 @@ def objection_add(
 ) -> Objection:
     """Record a problem reported during the 任前公示 about the candidate on notice."""
     require_org_department(actor, county_id=process.county_id)
+    process = _locked(process.pk)
     if process.stage not in (Stage.PUBLIC_NOTICE, Stage.PAUSED):
         raise ValidationError(_("只有在任前公示期间才能登记反映的问题。"))
     require_not_future(received_on, label=_("收到时间"))
@@ -334,7 +343,7 @@ def objection_resolve(
     resolution: str,
 ) -> Objection:
     """Close the verification of an objection; an upheld one takes the candidate out."""
-    process = objection.process
+    process = objection.process = _locked(objection.process_id)
     require_org_department(actor, county_id=process.county_id)
     _require_running(process)
     if objection.status != ObjectionStatus.OPEN:
@@ -403,7 +412,7 @@ def process_transition(
     of every post involved. Termination needs a reason in NOTE.
     """
     require_org_department(actor, county_id=process.county_id)
-    process = SelectionProcess.objects.select_for_update().get(pk=process.pk)
+    process = _locked(process.pk)
     require_not_future(on, label=_("办理日期"))
     if target not in Stage.values:
         raise ValidationError(_("没有这个环节。"))
