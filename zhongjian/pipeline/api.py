@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhongjian.accounts.roles import Role
@@ -239,13 +239,13 @@ def process_detail(request: HttpRequest, pk: int) -> SelectionProcess:
 
 
 @router.post("/processes", response={201: ProcessOut}, summary="启动选任（动议）")
-def process_create(request: HttpRequest, payload: ProcessIn) -> tuple[int, SelectionProcess]:
+def process_create(request: HttpRequest, payload: ProcessIn) -> Status[SelectionProcess]:
     user = _user(request, WRITE_ROLES)
     post = post_get(user=user, pk=payload.post_id)
     process = selection_services.process_start(
         actor=user, post=post, started_on=payload.started_on, reason=payload.reason
     )
-    return 201, process
+    return Status(201, process)
 
 
 @router.post("/processes/{pk}/transition", response=ProcessDetailOut, summary="流程转到下一环节")
@@ -258,7 +258,7 @@ def process_transition(request: HttpRequest, pk: int, payload: TransitionIn) -> 
 
 
 @router.post("/processes/{pk}/candidates", response={201: CandidateOut}, summary="增加人选")
-def candidate_create(request: HttpRequest, pk: int, payload: CandidateIn) -> tuple[int, Candidate]:
+def candidate_create(request: HttpRequest, pk: int, payload: CandidateIn) -> Status[Candidate]:
     user = _user(request, WRITE_ROLES)
     candidate = selection_services.candidate_add(
         actor=user,
@@ -266,7 +266,7 @@ def candidate_create(request: HttpRequest, pk: int, payload: CandidateIn) -> tup
         cadre=cadre_get(user=user, pk=payload.cadre_id),
         added_on=payload.added_on,
     )
-    return 201, candidate
+    return Status(201, candidate)
 
 
 @router.patch("/candidates/{pk}", response=CandidateOut, summary="填写推荐、考察或决定情况")
@@ -279,12 +279,12 @@ def candidate_patch(request: HttpRequest, pk: int, payload: CandidatePatch) -> C
 
 
 @router.post("/candidates/{pk}/decline", response={201: CandidateOut}, summary="记录不接受提拔")
-def candidate_decline(request: HttpRequest, pk: int, payload: DeclineIn) -> tuple[int, Candidate]:
+def candidate_decline(request: HttpRequest, pk: int, payload: DeclineIn) -> Status[Candidate]:
     user = _user(request, WRITE_ROLES)
     decline = selection_services.candidate_decline(
         actor=user, candidate=candidate_get(user=user, pk=pk), **payload.dict()
     )
-    return 201, decline.candidate
+    return Status(201, decline.candidate)
 
 
 @router.get("/departures", response=list[DepartureOut], summary="离岗记录")
@@ -299,12 +299,12 @@ def departures(
 
 
 @router.post("/departures", response={201: DepartureOut}, summary="登记离岗")
-def departure_create(request: HttpRequest, payload: DepartureIn) -> tuple[int, Departure]:
+def departure_create(request: HttpRequest, payload: DepartureIn) -> Status[Departure]:
     user = _user(request, WRITE_ROLES)
     fields = payload.dict()
     cadre = cadre_get(user=user, pk=fields.pop("cadre_id"))
     departure = departure_services.departure_record(actor=user, cadre=cadre, **fields)
-    return 201, departure
+    return Status(201, departure)
 
 
 @router.put("/departures/{pk}/exit-interview", summary="记录离岗谈话")
