@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from zhongjian.core.errors import DomainError
+from zhongjian.pipeline.api import router as pipeline_router
 
 api = NinjaAPI(
     title="中坚 Zhongjian API",
@@ -61,3 +62,6 @@ def _forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpRespons
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc.message))
+
+
+api.add_router("/pipeline/", pipeline_router)
