@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from zhongjian.core.errors import DomainError
 from zhongjian.pipeline.api import router as pipeline_router
+from zhongjian.voice.api import router as voice_router
 
 api = NinjaAPI(
     title="中坚 Zhongjian API",
@@ -65,3 +66,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/pipeline/", pipeline_router)
+api.add_router("/voice/", voice_router)

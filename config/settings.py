@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "zhongjian.accounts",
     "zhongjian.org",
     "zhongjian.pipeline",
+    "zhongjian.voice",
     "zhongjian.insight",
     "zhongjian.demo",
 ]

@@ -45,7 +45,20 @@ def lines_of(table: SuppressedTable) -> list[list[tuple]]:
     return found
 
 
-def recoverable(table: SuppressedTable) -> set[tuple]:
+def hierarchical_lines(table: SuppressedTable, parents: dict[int, dict]) -> list[list[tuple]]:
+    """Lines of a table whose dimensions may be hierarchies: each key with its parent along one
+    dimension (the value's parent, or TOTAL for a top value)."""
+    found: dict[tuple, list[tuple]] = {}
+    for key in table.cells:
+        for dim, value in enumerate(key):
+            if value is not TOTAL:
+                up = parents.get(dim, {}).get(value, TOTAL)
+                parent = (*key[:dim], up, *key[dim + 1 :])
+                found.setdefault((dim, parent), [parent]).append(key)
+    return list(found.values())
+
+
+def recoverable(table: SuppressedTable, lines: list[list[tuple]] | None = None) -> set[tuple]:
     """The attacker: hidden cells whose value follows from the shown cells and all margins.
 
     Written apart from the production code on purpose: dense rational Gauss-Jordan elimination of
@@ -53,7 +66,7 @@ def recoverable(table: SuppressedTable) -> set[tuple]:
     homogeneous system (no other table with the same shown values) can change it."""
     unknowns = sorted(hidden(table), key=repr)
     matrix = []
-    for parent, *children in lines_of(table):
+    for parent, *children in lines if lines is not None else lines_of(table):
         matrix.append([Fraction(int(key in children) - int(key == parent)) for key in unknowns])
     pivot_columns = []
     rank = 0
@@ -88,6 +101,14 @@ def test_small_cells_and_their_smallest_sibling_are_hidden() -> None:
     assert table[("b",)].published and table[("d",)].published
     assert (table[(TOTAL,)].n, table[(TOTAL,)].totals) == (49, {"score": 490.0})
     assert table[("a",)].n is None and table[("a",)].totals is None
+
+
+def test_hidden_siblings_together_hold_k_people() -> None:
+    """Two small siblings hidden together would still publish the pair (total minus the shown
+    cells) as a group under k: the next-smallest sibling is hidden as well."""
+    table = table_of({("a",): 2, ("b",): 2, ("c",): 20, ("d",): 30})
+    assert hidden(table) == {("a",), ("b",), ("c",)}
+    assert table[(TOTAL,)].n == 54
 
 
 def test_a_two_dimensional_table_is_closed_over_rows_and_columns() -> None:
@@ -210,8 +231,19 @@ def test_differencing_attacks_recover_no_hidden_cell(case: tuple[dict, int]) -> 
             assert cell.totals == {"score": sum(cells[inner].totals["score"] for inner in members)}
         else:
             assert cell.n is None and cell.totals is None
-    for line in lines_of(table):
-        assert sum(key in hidden(table) for key in line) != 1
+    n = {
+        key: sum(
+            c.n
+            for inner, c in cells.items()
+            if all(p is TOTAL or p == v for p, v in zip(key, inner, strict=True))
+        )
+        for key in table.cells
+    }
+    for parent, *children in lines_of(table):
+        assert sum(key in hidden(table) for key in (parent, *children)) != 1
+        if table[parent].published:
+            remainder = n[parent] - sum(table[child].n or 0 for child in children)
+            assert remainder == 0 or remainder >= k
     assert recoverable(table) == set()
 
 
@@ -270,3 +302,54 @@ def test_allowed_comparisons_isolate_at_least_k(a: set[int], b: set[int], k: int
         assert not allowed
     else:
         assert allowed
+
+
+@st.composite
+def hierarchical_tables(draw: st.DrawFn) -> tuple[dict[tuple, CellStats], dict[str, str], int]:
+    """Units grouped under two or three kinds, crossed with three tiers."""
+    k = draw(st.sampled_from([3, 5]))
+    kinds = [f"kind{i}" for i in range(draw(st.integers(2, 3)))]
+    parents = {
+        f"unit{i}": kinds[draw(st.integers(0, len(kinds) - 1))]
+        for i in range(draw(st.integers(2, 7)))
+    }
+    small_or_large = st.integers(0, k - 1) | st.integers(k, 3 * k)
+    cells = {
+        (unit, tier): CellStats(n=draw(small_or_large), totals={})
+        for unit in parents
+        for tier in ("a", "b", "c")
+    }
+    return cells, parents, k
+
+
+@settings(max_examples=150)
+@given(hierarchical_tables())
+def test_hierarchies_are_protected_like_flat_tables(case) -> None:
+    """With units under unit kinds: margins are the kinds and the grand total, every shown cell
+    has n ≥ k, no line hides exactly one member or leaves a remainder under k, and no hidden
+    cell follows from the shown ones."""
+    cells, parents, k = case
+    table = suppress_table(cells=cells, k=k, hierarchies={0: parents})
+    assert set(parents.values()) <= {key[0] for key in table.cells}
+    lines = hierarchical_lines(table, {0: parents})
+    assert all(cell.n >= k for cell in table.cells.values() if cell.published)
+    for parent, *children in lines:
+        hidden_members = [key for key in (parent, *children) if not table[key].published]
+        assert len(hidden_members) != 1
+        if table[parent].published:
+            remainder = table[parent].n - sum(table[child].n or 0 for child in children)
+            assert remainder == 0 or remainder >= k
+    assert recoverable(table, lines) == set()
+
+
+def test_a_kind_is_the_sum_of_its_units_only() -> None:
+    """A kind's margin adds up its own units; interior keys holding a parent are refused."""
+    parents = {"u1": "town", "u2": "town", "u3": "bureau"}
+    table = suppress_table(
+        cells={("u1",): CellStats(n=10), ("u2",): CellStats(n=12), ("u3",): CellStats(n=30)},
+        k=5,
+        hierarchies={0: parents},
+    )
+    assert (table[("town",)].n, table[("bureau",)].n, table[(TOTAL,)].n) == (22, 30, 52)
+    with pytest.raises(ValueError):
+        suppress_table(cells={("town",): CellStats(n=5)}, k=5, hierarchies={0: parents})

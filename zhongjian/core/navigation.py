@@ -21,6 +21,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("单位"), "org:unit_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "org/units"),
     NavItem(_("干部"), "org:cadre_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "org/cadres"),
     NavItem(_("提拔·流动"), "pipeline:index", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "pipeline"),
+    NavItem(_("测评"), "voice:wave_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "voice/survey"),
+    NavItem(
+        _("心声"),
+        "voice:board",
+        (Role.ORG_DEPARTMENT, Role.UNIT_HEAD, Role.COUNSELOR, Role.CADRE),
+        "voice/board",
+    ),
     NavItem(_("审计日志"), "audit_log", (Role.AUDITOR,), "audit"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", (Role.SYSTEM_ADMIN,), "admin"),
 )

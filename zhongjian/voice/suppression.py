@@ -11,14 +11,19 @@ A measure that some respondents lack (a CBI score left unscored) needs a table o
 
 :func:`suppress_table` adds every margin (each dimension replaced by :data:`TOTAL` in every
 combination: row totals, column totals, the grand total, and for more dimensions every
-sub-total) and decides which cells may be shown:
+sub-total) and decides which cells may be shown. A dimension may be a hierarchy (units within
+unit kinds): its margins are then its parent values, each the sum of its own children, and the
+TOTAL the sum of the top values; a hierarchy keeps the table much smaller than a second,
+nested dimension would, and suppresses far less.
 
 1. *Primary* suppression: every cell, margins included, with ``n < k``.
 2. *Complementary* suppression: a parent (a margin) and its children along one dimension form a
    line whose children add up to the parent. A line with exactly one hidden member gives that
    member away by subtraction, so the smallest shown child (by ``n``, ties by input order), or the
-   parent when no child is left, is hidden as well. Lines are revisited until none has exactly one
-   hidden member, across all dimensions.
+   parent when no child is left, is hidden as well. Likewise, when the parent is shown, the
+   hidden children together (the parent minus the shown children) must hold 0 or at least k
+   people, or they would be published as one group of fewer than k: the smallest shown child is
+   hidden too. Lines are revisited until none breaks either rule, across all dimensions.
 3. Lines can also be combined: in a 2-D table two blocks of hidden cells joined by one hidden cell
    let that cell be rebuilt from row and column totals although every line hides two cells. So
    the published table is checked as a linear system (exact integer elimination): while hidden
@@ -26,7 +31,8 @@ sub-total) and decides which cells may be shown:
    each such cell (one per line per round) and step 2 runs again.
 
 The guarantee: no hidden cell's ``n`` or total can be computed exactly from the shown cells and
-margins of the same table. Not covered, and the caller's concern: bounds from non-negativity
+margins of the same table, and no line's shown parent minus its shown children is a group of
+fewer than k. Not covered, and the caller's concern: bounds from non-negativity
 (two hidden cells that add up to 0 are both 0), other tables over the same responses (use the same
 dimensions and k for every view of a wave), and non-additive statistics (medians, maxima).
 
@@ -121,12 +127,24 @@ class SuppressedTable:
         return self.cells[key]
 
 
-def suppress_table(*, cells: Mapping[Key, CellStats], k: int) -> SuppressedTable:
-    """The table with all its margins, each cell published or suppressed (see the module doc)."""
+def suppress_table(
+    *,
+    cells: Mapping[Key, CellStats],
+    k: int,
+    hierarchies: Mapping[int, Mapping[Hashable, Hashable]] | None = None,
+) -> SuppressedTable:
+    """The table with all its margins, each cell published or suppressed (see the module doc).
+
+    ``hierarchies`` maps a dimension's index to ``{value: parent value}``: that dimension's
+    margins are then its parents (units add up to their unit kind, kinds to the TOTAL) instead
+    of one flat TOTAL; values without a parent add up to the TOTAL directly. Interior keys hold
+    only the lowest values.
+    """
     _check_k(k)
-    stats = _with_margins(cells)
+    parents = {dim: dict(mapping) for dim, mapping in (hierarchies or {}).items()}
+    stats = _with_margins(cells, parents)
     order = {key: index for index, key in enumerate(stats)}
-    lines = _lines(stats)
+    lines = _lines(stats, parents)
     lines_of: dict[Key, list[int]] = {key: [] for key in stats}
     for index, (parent, children) in enumerate(lines):
         for member in (parent, *children):
@@ -137,8 +155,9 @@ def suppress_table(*, cells: Mapping[Key, CellStats], k: int) -> SuppressedTable
 
     status = {key: Status.PRIMARY if stats[key].n < k else Status.PUBLISHED for key in stats}
     pending = set(range(len(lines)))
+    n = {key: cell.n for key, cell in stats.items()}
     while True:
-        _close_lines(lines, lines_of, pending, status, smallest)
+        _close_lines(lines, lines_of, pending, status, smallest, n=n, k=k)
         exposed = _determined(lines, status, order)
         for cell in exposed:
             # One extra cell per line and round: a group of cells exposed together is usually
@@ -208,7 +227,9 @@ def _check_k(k: int) -> None:
         raise ValidationError(_("匿名阈值 k 不能小于 %(min)d。") % {"min": MIN_K})
 
 
-def _with_margins(cells: Mapping[Key, CellStats]) -> dict[Key, CellStats]:
+def _with_margins(
+    cells: Mapping[Key, CellStats], parents: Mapping[int, Mapping[Hashable, Hashable]]
+) -> dict[Key, CellStats]:
     """Every interior cell and margin, in order of first appearance, summed from the interior."""
     lengths = {len(key) for key in cells}
     if len(lengths) > 1 or 0 in lengths:
@@ -217,12 +238,14 @@ def _with_margins(cells: Mapping[Key, CellStats]) -> dict[Key, CellStats]:
         raise ValueError("cell keys may not contain TOTAL; margins are computed here")
     if any(stats.n < 0 for stats in cells.values()):
         raise ValueError("a cell cannot have a negative n")
-    dims = lengths.pop() if lengths else 0
+    if any(key[dim] in set(mapping.values()) for key in cells for dim, mapping in parents.items()):
+        raise ValueError("cell keys hold the lowest values of a hierarchy, not its parents")
     n: dict[Key, int] = {}
     totals: dict[Key, dict[str, float]] = {}
     for key, stats in cells.items():
-        for mask in itertools.product((False, True), repeat=dims):
-            target = tuple(TOTAL if hide else value for value, hide in zip(key, mask, strict=True))
+        for target in itertools.product(
+            *(_ancestors(value, parents.get(dim, {})) for dim, value in enumerate(key))
+        ):
             n[target] = n.get(target, 0) + stats.n
             sums = totals.setdefault(target, {})
             for name, value in stats.totals.items():
@@ -230,13 +253,26 @@ def _with_margins(cells: Mapping[Key, CellStats]) -> dict[Key, CellStats]:
     return {key: CellStats(n=n[key], totals=totals[key]) for key in n}
 
 
-def _lines(stats: Mapping[Key, CellStats]) -> list[tuple[Key, list[Key]]]:
+def _ancestors(value: Hashable, parents: Mapping[Hashable, Hashable]) -> list[Hashable]:
+    """``value``, its parent, the parent's parent … and TOTAL."""
+    chain = [value]
+    while chain[-1] in parents:
+        chain.append(parents[chain[-1]])
+        if len(chain) > len(parents) + 1:
+            raise ValueError("a hierarchy may not have cycles")
+    return [*chain, TOTAL]
+
+
+def _lines(
+    stats: Mapping[Key, CellStats], parents: Mapping[int, Mapping[Hashable, Hashable]]
+) -> list[tuple[Key, list[Key]]]:
     """Every (parent, children) group whose children add up to the parent, in all dimensions."""
     children_of: dict[tuple[int, Key], list[Key]] = {}
     for key in stats:
         for dim, value in enumerate(key):
             if value is not TOTAL:
-                parent = (*key[:dim], TOTAL, *key[dim + 1 :])
+                up = parents.get(dim, {}).get(value, TOTAL)
+                parent = (*key[:dim], up, *key[dim + 1 :])
                 children_of.setdefault((dim, parent), []).append(key)
     return [(parent, children) for (_dim, parent), children in children_of.items()]
 
@@ -247,15 +283,28 @@ def _close_lines(
     pending: set[int],
     status: dict[Key, Status],
     smallest: _Chooser,
+    *,
+    n: Mapping[Key, int],
+    k: int,
 ) -> None:
-    """Hides more cells until no line has exactly one hidden member."""
+    """Hides more cells until no line has exactly one hidden member, and no line with a shown
+    parent has hidden children that add up to between 1 and k - 1 people."""
     while pending:
         parent, children = lines[pending.pop()]
         members = (parent, *children)
-        if sum(status[member] is not Status.PUBLISHED for member in members) != 1:
-            continue
+        hidden = sum(status[member] is not Status.PUBLISHED for member in members)
         shown = [child for child in children if status[child] is Status.PUBLISHED]
-        extra = smallest(shown) or parent
+        if hidden == 1:
+            extra = smallest(shown) or parent
+        elif (
+            hidden
+            and status[parent] is Status.PUBLISHED
+            and 0 < n[parent] - sum(n[child] for child in shown) < k
+        ):
+            # A shown parent has n >= k, so a remainder under k leaves a shown child to hide.
+            extra = smallest(shown) or parent
+        else:
+            continue
         status[extra] = Status.COMPLEMENTARY
         pending.update(lines_of[extra])
 
