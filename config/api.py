@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from zhongjian.core.errors import DomainError
+from zhongjian.pipeline.api import router as pipeline_router
 from zhongjian.voice.api import router as voice_router
 
 api = NinjaAPI(
@@ -64,4 +65,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc.message))
 
 
+api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)

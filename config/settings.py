@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "zhongjian.core",
     "zhongjian.accounts",
     "zhongjian.org",
+    "zhongjian.pipeline",
     "zhongjian.voice",
     "zhongjian.insight",
     "zhongjian.demo",

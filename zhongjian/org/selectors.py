@@ -79,9 +79,5 @@ def cadre_get(*, user: Any, pk: object) -> Cadre:
     )
 
 
-def cadre_current_posts(*, cadre: Cadre) -> list[Appointment]:
-    return [a for a in cadre.appointments.all() if a.end_date is None]
-
-
 def years_between(start: datetime.date, end: datetime.date) -> float:
     return round((end - start).days / 365.25, 1)

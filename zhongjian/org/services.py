@@ -3,34 +3,15 @@
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from zhongjian.core.audit import audit_record
 from zhongjian.core.crypto import encrypt_text, keyed_hash
 from zhongjian.core.errors import ValidationError
 from zhongjian.core.models import AuditAction
+from zhongjian.core.validation import full_clean_or_raise as _full_clean
 from zhongjian.org.choices import EndReason
 from zhongjian.org.models import Appointment, Cadre, County, Post, RankGrant, Unit
-
-
-def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except DjangoValidationError as exc:
-        messages = [
-            f"{_field_label(instance, field)}：{message}" if field != "__all__" else message
-            for field, errors in exc.message_dict.items()
-            for message in errors
-        ]
-        raise ValidationError("；".join(messages), errors=messages) from exc
-
-
-def _field_label(instance: Any, field: str) -> str:
-    try:
-        return str(instance._meta.get_field(field).verbose_name)
-    except Exception:  # an unknown name falls back to itself
-        return field
 
 
 def id_number_hash(id_number: str) -> str:

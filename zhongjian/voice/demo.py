@@ -204,7 +204,7 @@ def _board(*, county: County, org: Any, rng: random.Random, today: datetime.date
 
 def extend(*, county: County, seed: int, today: datetime.date) -> str:
     """Three closed waves, one open wave with its first answers, and the board."""
-    rng = random.Random(seed * 31 + 5)  # noqa: S311 - synthetic answers, not secrets
+    rng = random.Random(seed * 31 + 5)
     org = _actor(county, Role.ORG_DEPARTMENT)
     answered = [
         _run_wave(county=county, org=org, rng=rng, today=today, number=number, spec=spec)
