@@ -94,10 +94,14 @@ def close(county: SurveyCounty, wave: Wave) -> None:
     wave.refresh_from_db()
 
 
-def codes_by_group(wave: Wave) -> dict[int, list[str]]:
-    """The plain codes of each group (read back the way the slips page does)."""
+def codes_by_group(wave: Wave, *, unused: bool = False) -> dict[int, list[str]]:
+    """The plain codes of each group (read back the way the slips page does), in a stable order;
+    only the unused ones with UNUSED."""
+    tokens = WaveToken.objects.filter(wave=wave).order_by("digest")
+    if unused:
+        tokens = tokens.filter(used=False)
     codes: dict[int, list[str]] = {}
-    for group_id, cipher in WaveToken.objects.filter(wave=wave).values_list("group_id", "cipher"):
+    for group_id, cipher in tokens.values_list("group_id", "cipher"):
         codes.setdefault(group_id, []).append(decrypt_text(cipher))
     return codes
 

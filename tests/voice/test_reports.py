@@ -21,7 +21,8 @@ API = "/api/v1/voice"
 def answer(wave, group_filter, count: int, level: float = 0.5, comment: str = "") -> None:
     """COUNT members of the groups matching GROUP_FILTER answer through the page."""
     groups = WaveGroup.objects.filter(wave=wave, **group_filter).values_list("pk", flat=True)
-    codes = [code for pk in groups for code in codes_by_group(wave)[pk]]
+    unused = codes_by_group(wave, unused=True)
+    codes = [code for pk in groups for code in unused.get(pk, [])]
     assert len(codes) >= count
     for code in codes[:count]:
         response = Client().post(
