@@ -299,3 +299,71 @@ def test_candidate_must_be_active_in_the_county(running: Selection) -> None:
         selection.candidate_add(
             actor=org, process=running.process, cadre=running.personas.cadre_a, added_on=START
         )
+
+
+def reach(sel: Selection, stage: str) -> None:
+    """Bring the fixture's selection to STAGE through the services."""
+    org = sel.personas.org
+    if stage == Stage.RECOMMENDATION:
+        move(sel.process, org, Stage.RECOMMENDATION, D(2024, 8, 5))
+    elif stage == Stage.VETTING:
+        move(sel.process, org, Stage.RECOMMENDATION, D(2024, 8, 5))
+        selection.candidate_update(actor=org, candidate=sel.first, votes=9, is_vetting_target=True)
+        move(sel.process, org, Stage.VETTING, D(2024, 8, 12))
+    elif stage == Stage.DECISION:
+        to_decision(sel)
+    elif stage == Stage.PRE_APPOINTMENT_TALK:
+        to_decision(sel)
+        selection.candidate_update(actor=org, candidate=sel.first, is_chosen=True)
+        move(sel.process, org, Stage.PRE_APPOINTMENT_TALK, D(2024, 9, 10))
+    elif stage in (Stage.PUBLIC_NOTICE, Stage.PAUSED):
+        to_notice(sel)
+        if stage == Stage.PAUSED:
+            selection.objection_add(
+                actor=org, process=sel.process, received_on=D(2024, 10, 8), summary="来信反映"
+            )
+            move(sel.process, org, Stage.PAUSED, D(2024, 10, 8))
+
+
+RUNNING_STAGES = [
+    Stage.MOTION,
+    Stage.RECOMMENDATION,
+    Stage.VETTING,
+    Stage.DECISION,
+    Stage.PRE_APPOINTMENT_TALK,
+    Stage.PUBLIC_NOTICE,
+    Stage.PAUSED,
+]
+
+
+@pytest.mark.parametrize("stage", RUNNING_STAGES)
+def test_every_running_stage_can_be_terminated(running: Selection, stage: str) -> None:
+    """Any stage under way may end the process, with a reason; candidates still in it close."""
+    reach(running, stage)
+    running.process.refresh_from_db()
+    assert running.process.stage == stage
+    move(running.process, running.personas.org, Stage.TERMINATED, D(2024, 10, 20), note="暂缓选配")
+    running.process.refresh_from_db()
+    assert running.process.stage == Stage.TERMINATED and running.process.finished_on
+    assert not running.process.candidates.filter(outcome=CandidateOutcome.PENDING).exists()
+
+
+def test_notice_back_to_decision_after_the_candidate_withdraws(at_notice: Selection) -> None:
+    """During the notice the chosen candidate withdraws: back to 讨论决定, the notice cleared."""
+    org = at_notice.personas.org
+    with pytest.raises(ValidationError, match="原拟任人选仍在程序中"):
+        move(at_notice.process, org, Stage.DECISION, D(2024, 10, 8))
+    selection.candidate_withdraw(
+        actor=org, candidate=at_notice.first, on=D(2024, 10, 8), note="本人身体原因退出"
+    )
+    process = move(at_notice.process, org, Stage.DECISION, D(2024, 10, 8))
+    assert process.notice_started_on is None
+
+
+def test_an_appointed_process_is_final(at_notice: Selection) -> None:
+    """After 任职 nothing moves any more."""
+    org = at_notice.personas.org
+    move(at_notice.process, org, Stage.APPOINTED, D(2024, 10, 14))
+    for target in (Stage.TERMINATED, Stage.DECISION, Stage.PUBLIC_NOTICE):
+        with pytest.raises(Conflict, match="不能再变更"):
+            move(at_notice.process, org, target, D(2024, 10, 15), note="x")

@@ -2,7 +2,10 @@
 
 import datetime
 import itertools
+from io import StringIO
 
+import pytest
+from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +142,14 @@ def test_board_is_scoped_and_filtered(personas: Personas, vacant_post: Post) -> 
     ] == [township_post.pk]
     assert not vacancy_list(user=personas.outsider_org, today=TODAY).exists()
     assert not vacancy_list(user=personas.counselor, today=TODAY).exists()
+
+
+def test_command_rederives_after_an_import(personas: Personas, vacant_post: Post) -> None:
+    """Rows changed behind the services' back (an import) are picked up by the command."""
+    Vacancy.objects.all().delete()
+    output = StringIO()
+    call_command("vacancies_rederive", "--county", personas.county.code, stdout=output)
+    assert "当前空缺 1 个岗位" in output.getvalue()
+    assert Vacancy.objects.get(post=vacant_post).opened_on == D(2024, 7, 1)
+    with pytest.raises(CommandError, match="没有行政区划代码"):
+        call_command("vacancies_rederive", "--county", "000000")

@@ -7,12 +7,15 @@ from django.urls import reverse
 
 from tests import factories
 from tests.conftest import Personas, client_for
-from tests.pipeline.conftest import Selection
+from tests.pipeline.conftest import Selection, to_notice
+from tests.pipeline.test_selection import reach
+from zhongjian.core.models import Holiday
 from zhongjian.org.models import Appointment
 from zhongjian.pipeline.choices import SelectionStage as Stage
 from zhongjian.pipeline.models import Decline, Departure, SelectionProcess
 from zhongjian.pipeline.services.departures import departure_record
 from zhongjian.pipeline.services.selection import candidate_decline
+from zhongjian.pipeline.workflow import allowed_targets
 
 D = datetime.date
 
@@ -356,11 +359,51 @@ def test_navigation_has_the_pipeline_entry(personas: Personas) -> None:
 
 def test_calendar_warning_for_a_year_nobody_entered(running: Selection) -> None:
     """A notice that runs into a year without holidays entered shows the warning on the page."""
-    from zhongjian.core.models import Holiday
-
     Holiday.objects.filter(day__year=2024).delete()
-    from tests.pipeline.conftest import to_notice
-
     to_notice(running)
     page = client_for(running.personas.org).get(running.process.get_absolute_url()).text
     assert "2024 年的节假日安排尚未录入" in page
+
+
+@pytest.mark.parametrize("stage", ["motion", "vetting", "pre_appointment_talk", "paused"])
+def test_stage_buttons_in_the_ui(running: Selection, stage: str) -> None:
+    """At each stage the page offers exactly the allowed moves; a move it does not offer is a
+    400 in Chinese, and termination through the page works."""
+    reach(running, stage)
+    client = client_for(running.personas.org)
+    page = client.get(running.process.get_absolute_url()).text
+    offered = {t.value for t in allowed_targets(current=Stage(stage))}
+    for target in Stage.values:
+        assert (f'data-target="{target}"' in page) == (target in offered)
+    refused = client.post(
+        reverse(
+            "pipeline:process_transition",
+            args=[running.process.pk, "appointed" if stage != "paused" else "vetting"],
+        ),
+        {"on": "2024-10-20"},
+    )
+    assert refused.status_code == 400 and "不能" in refused.text
+    ended = client.post(
+        reverse("pipeline:process_transition", args=[running.process.pk, "terminated"]),
+        {"on": "2024-10-20", "note": "暂缓选配"},
+    )
+    assert ended.status_code == 302
+    running.process.refresh_from_db()
+    assert running.process.stage == Stage.TERMINATED
+
+
+def test_cadre_page_links_to_the_pipeline_record(personas: Personas) -> None:
+    """The registry's cadre page links to the cadre's 提拔·流动 record for the department."""
+    url = reverse("pipeline:cadre_record", args=[personas.cadre_a.pk])
+    assert (
+        url
+        in client_for(personas.org)
+        .get(reverse("org:cadre_detail", args=[personas.cadre_a.pk]))
+        .text
+    )
+    assert (
+        url
+        not in client_for(personas.cadre)
+        .get(reverse("org:cadre_detail", args=[personas.cadre_a.pk]))
+        .text
+    )

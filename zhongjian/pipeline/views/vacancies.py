@@ -31,9 +31,12 @@ def vacancy_board(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(vacancies, 50).get_page(request.GET.get("page"))
     cutoff = long_vacancy_cutoff(today)
+    writer = can_write(request.user)
     for vacancy in page:
         vacancy.days = vacancy.days_open(today)
         vacancy.is_long = vacancy.opened_on <= cutoff
+        # One selection per seat: a post with seats left may start another.
+        vacancy.can_start = writer and len(vacancy.post.open_processes) < vacancy.post.headcount
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -44,7 +47,6 @@ def vacancy_board(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "today": today,
-            "can_write": can_write(request.user),
             "start_form": ProcessStartForm(),
             "warnings": calendar_warnings(years=[today.year]),
         },
