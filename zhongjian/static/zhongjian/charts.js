@@ -32,7 +32,7 @@
         color: palette,
         tooltip: { trigger: "item", formatter: "{b}：{c} 人（{d}%）" },
         legend: { bottom: 0, type: "scroll" },
-        series: [{ type: "pie", radius: ["32%", "58%"], top: -20,
+        series: [{ type: "pie", radius: ["30%", "52%"], top: -20, percentPrecision: 1,
           label: { formatter: "{b}\n{d}%", overflow: "none" },
           data: data.map(function (row) { return { name: row[0], value: row[1] }; }) }]
       };
