@@ -8,6 +8,7 @@ A caller authenticates with a personal API token (`Authorization: Bearer zj_…`
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -15,9 +16,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from zhongjian.accounts.services import token_authenticate
+from zhongjian.core.api import ErrorOut
 from zhongjian.core.errors import DomainError
 from zhongjian.dataio.api import router as dataio_router
 from zhongjian.org.api import router as org_router
+from zhongjian.pipeline.api import router as pipeline_router
+from zhongjian.voice.api import router as voice_router
 
 
 class TokenAuth(HttpBearer):
@@ -35,7 +39,35 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# Statuses the exception handlers below give any operation; each is documented on every
+# operation, so that clients (and the schemathesis run) know every answer's shape.
+ERROR_STATUSES = {
+    "400": "违反业务规则",
+    "401": "未登录或令牌无效",
+    "403": "角色无权执行此操作",
+    "404": "对象不存在或不在查看范围内",
+    "422": "请求参数不正确",
+}
+
+
+class ZhongjianAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        """The OpenAPI schema with the {detail, errors} answers added to every operation."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, "content": content})
+        return schema
+
+
+api = ZhongjianAPI(
     title="中坚 Zhongjian API",
     version="1",
     description=(
@@ -71,6 +103,15 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     return _error(request, 422, "请求参数不正确。", errors)
 
 
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A value the schema let through but the database cannot hold (PostgreSQL refuses NUL in
+    # text): the caller's input, so a 400, never a 500.
+    return _error(
+        request, 400, "请求中有数据库无法保存的值（如不可见的控制字符或超出范围的数字）。"
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "未登录或令牌无效。")
@@ -93,3 +134,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", org_router)
 api.add_router("/", dataio_router)
+api.add_router("/pipeline/", pipeline_router)
+api.add_router("/voice/", voice_router)

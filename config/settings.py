@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "zhongjian.core",
     "zhongjian.accounts",
     "zhongjian.org",
+    "zhongjian.pipeline",
+    "zhongjian.voice",
     "zhongjian.dataio",
     "zhongjian.insight",
     "zhongjian.demo",

@@ -1,39 +1,14 @@
 """A real browser signs in and sees the overview with its charts."""
 
 import os
-import shutil
 
 import pytest
 
+from tests.browser.conftest import BROWSER_MARKS
 from tests.conftest import Personas
 from tests.factories import PASSWORD
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason="Debian's chromium is not installed (apt-get install chromium)",
-    ),
-]
-
-
-@pytest.fixture
-def browser_page():  # type: ignore[no-untyped-def]
-    # Playwright's sync API runs an event loop; Django's async-safety check must allow ORM calls
-    # from the test thread meanwhile.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        yield page
-        browser.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.mark.django_db(transaction=True)

@@ -55,3 +55,12 @@ def test_org_admin_lists_only_own_county(personas: Personas) -> None:
     page = client_for(personas.org).get("/admin/org/cadre/").text
     assert "张伟" in page
     assert "外县人" not in page
+
+
+def test_admin_cannot_change_own_role(personas: Personas) -> None:
+    """The system admin's own role and scope are read-only in the user admin."""
+    client = client_for(personas.admin)
+    page = client.get(f"/admin/accounts/user/{personas.admin.pk}/change/").text
+    assert 'name="role"' not in page
+    other = client.get(f"/admin/accounts/user/{personas.org.pk}/change/").text
+    assert 'name="role"' in other

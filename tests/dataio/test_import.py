@@ -371,3 +371,28 @@ def test_limits_have_clear_messages(registry: Registry, settings: object) -> Non
     )
     job.refresh_from_db()
     assert job.errors[0]["text"].startswith("找不到名为「花名册」的工作表")
+
+
+def test_imported_appointments_open_and_close_vacancies(personas: Personas) -> None:
+    """Ending the only holder of a mid-level post in an import opens its vacancy; appointing a
+    successor in a later import closes it (the pipeline follows the staffing signal)."""
+    from zhongjian.pipeline.models import Vacancy
+
+    post, unit = personas.post_a, personas.post_a.unit
+    ended = [
+        personas.cadre_a.staff_no,
+        unit.code,
+        post.title,
+        "2022-03-01",
+        "2024-12-31",
+        "退休",
+        None,
+    ]
+    run_import(personas.org, "appointments", xlsx_bytes([APPOINTMENT_HEADER, ended]))
+    episode = Vacancy.objects.get(post=post)
+    assert (episode.opened_on, episode.closed_on) == (datetime.date(2025, 1, 1), None)
+
+    successor = [personas.cadre_b.staff_no, unit.code, post.title, "2025-03-01", None, None, None]
+    run_import(personas.org, "appointments", xlsx_bytes([APPOINTMENT_HEADER, ended, successor]))
+    episode.refresh_from_db()
+    assert episode.closed_on == datetime.date(2025, 3, 1)

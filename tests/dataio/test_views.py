@@ -1,5 +1,6 @@
 """Import pages, template downloads and exports: who may open them, and what they give."""
 
+import datetime
 import io
 
 import openpyxl
@@ -167,3 +168,20 @@ def test_exports_refuse_other_roles(personas: Personas, persona: str) -> None:
     assert client.get(reverse("dataio:export", args=["cadres"])).status_code == 403
     org = client_for(personas.org)
     assert org.get(reverse("dataio:export", args=["nothing"])).status_code == 404
+
+
+def test_vacancy_board_exports(personas: Personas) -> None:
+    """The vacancy board's export follows the board's scope and filters and is audited."""
+    from zhongjian.pipeline.services.vacancies import vacancy_rederive_county
+
+    vacancy_rederive_county(county=personas.county, today=datetime.date(2025, 6, 30))
+    board = client_for(personas.org).get(reverse("pipeline:vacancies")).content.decode()
+    assert reverse("dataio:export", args=["vacancies"]) in board
+    rows = read_xlsx(
+        client_for(personas.org).get(reverse("dataio:export", args=["vacancies"])).content
+    )
+    assert rows[0][:3] == ("单位代码", "单位", "岗位名称")
+    assert [row[2] for row in rows[1:]] == [personas.post_b.title]
+    head_a = client_for(personas.head_a).get(reverse("dataio:export", args=["vacancies"]))
+    assert len(read_xlsx(head_a.content)) == 1  # unit A's post is held: only the header
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT, object_type="vacancy").count() == 2

@@ -286,3 +286,10 @@ def test_unauthenticated_is_401(personas: Personas) -> None:
         {"detail": "未登录或令牌无效。", "errors": []},
     )
     assert Unit.objects.exists()
+
+
+def test_nul_in_a_query_is_a_4xx(personas: Personas) -> None:
+    """A NUL character, which PostgreSQL cannot hold, never turns into a 500."""
+    client = Client(headers=bearer(personas.org))
+    assert client.get("/api/v1/units?q=%00").status_code == 422
+    assert client.get("/api/v1/pipeline/departures?kind=%00").status_code in (200, 400)

@@ -33,6 +33,13 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # An admin cannot change their own role or scope: granting oneself a business role would
+        # defeat the separation of duties (三员分立).
+        if obj is not None and obj.pk == request.user.pk:
+            return (*self.readonly_fields, "role", "county", "unit", "cadre")
+        return self.readonly_fields
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # Staff access to the admin follows the role: the system admin manages users, the
         # organization department maintains the registry; nobody else enters the admin.

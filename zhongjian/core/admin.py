@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from zhongjian.accounts.roles import Role
 from zhongjian.core.audit import audit_record
-from zhongjian.core.models import AuditAction
+from zhongjian.core.models import AuditAction, Holiday
 
 
 class RoleAdmin(admin.ModelAdmin):
@@ -63,3 +64,16 @@ class RoleAdmin(admin.ModelAdmin):
             unit_id=getattr(obj, "unit_id", None),
             summary=",".join(form.changed_data)[:255] if change else "admin",
         )
+
+
+@admin.register(Holiday)
+class HolidayAdmin(RoleAdmin):
+    """The organization department enters each year's holiday notice when it is published."""
+
+    roles = (Role.ORG_DEPARTMENT,)
+    county_field = None
+    audit_object_type = "holiday"
+    list_display = ("day", "kind", "name")
+    list_filter = ("kind",)
+    date_hierarchy = "day"
+    search_fields = ("name",)

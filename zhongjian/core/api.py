@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Path, Schema
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import LimitOffsetPagination, PageNumberPagination
 from pydantic import AfterValidator, StringConstraints
 
 # Largest value of a BigAutoField; larger ids are refused as input before reaching the database.
@@ -69,6 +69,14 @@ def _registry_date(day: datetime.date) -> datetime.date:
 
 
 RegistryDate = Annotated[datetime.date, AfterValidator(_registry_date)]
+
+
+class BoundedLimitOffset(LimitOffsetPagination):
+    """Limit/offset pagination whose offset cannot overflow a database offset."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0, le=MAX_PAGE * MAX_PAGE_SIZE)
 
 
 class Pagination(PageNumberPagination):

@@ -1,7 +1,9 @@
-"""The append-only audit log (审计日志)."""
+"""The append-only audit log (审计日志) and the holiday table behind working-day counts."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zhongjian.core.workdays import DayKind
 
 
 class AuditAction(models.TextChoices):
@@ -62,3 +64,24 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise TypeError("The audit log is append-only.")
+
+
+class Holiday(models.Model):
+    """One day of a State Council holiday notice (放假通知): a day off or a 调休 working day.
+
+    The table is national, seeded from the chinesecalendar package for the years it knows, and
+    extended by the organization department when a new notice is published. A year counts as
+    entered as soon as it has one row.
+    """
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=DayKind.choices)
+    name = models.CharField(_("节日"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} {self.name}"

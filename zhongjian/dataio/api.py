@@ -7,6 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -93,7 +94,8 @@ def imports_submit(
     user = api_user(request, Role.ORG_DEPARTMENT)
     if file.size is not None and file.size > settings.IMPORT_MAX_MB * MEGABYTE:
         raise ValidationError(
-            f"文件太大（{file.size / MEGABYTE:.1f} MB）；最大允许 {settings.IMPORT_MAX_MB} MB"
+            _("文件太大（%(size).1f MB）；最大允许 %(limit)d MB")
+            % {"size": file.size / MEGABYTE, "limit": settings.IMPORT_MAX_MB}
         )
     job = import_job_submit(
         actor=user,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +34,8 @@ from zhongjian.org.models import County
 
 logger = logging.getLogger(__name__)
 MEGABYTE = 1024 * 1024
+SQLITE_LARGE_IMPORT = 10_000
+SQLITE_IMPORT_CACHE_KB = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -84,6 +86,12 @@ def import_rows(
     """
     outcome = ImportOutcome(result=result)
     importer = IMPORTERS[result.kind](county=county, columns=result.columns)
+    if connection.vendor == "sqlite" and len(result.rows) > SQLITE_LARGE_IMPORT:
+        # SQLite keeps 2 MB of pages per connection by default; a large import touches tens of
+        # megabytes of table and index pages and would spill them to disk again and again.
+        # The connection is closed after the request, job or command.
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KB}")
     with transaction.atomic():
         # A problem of the file as a whole (a missing column, an unreadable file) leaves the
         # rows without the values the registry checks need.

@@ -7,6 +7,7 @@ from django.utils import timezone
 from zhongjian.accounts.roles import Role
 from zhongjian.core.permissions import require_roles
 from zhongjian.insight.selectors import overview_figures
+from zhongjian.org.views import render_cadre
 
 LANDING_BY_ROLE = {
     Role.AUDITOR: "audit_log",
@@ -19,8 +20,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The overview for the user's scope; a cadre sees their own record, other roles their page."""
     role = request.user.role  # type: ignore[union-attr]
     if role == Role.CADRE:
-        from zhongjian.org.views import render_cadre
-
         return render_cadre(request, pk=request.user.cadre_id)  # type: ignore[union-attr]
     if role in LANDING_BY_ROLE:
         return redirect(LANDING_BY_ROLE[role])

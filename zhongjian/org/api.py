@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import model_validator
@@ -144,7 +145,7 @@ def units_update(request: HttpRequest, unit_id: ObjectId, payload: UnitPatch) ->
 # Posts ------------------------------------------------------------------------------------------
 
 
-class PostOut(Schema):
+class PositionOut(Schema):
     id: int
     unit_id: int
     title: str
@@ -163,7 +164,7 @@ class PostOut(Schema):
         return post.appointments.filter(end_date__isnull=True).count()
 
 
-class PostIn(Schema):
+class PositionIn(Schema):
     unit_id: int = Field(..., ge=1, le=MAX_ID)
     title: Text(100)  # type: ignore[valid-type]
     tier: Tier
@@ -172,7 +173,7 @@ class PostIn(Schema):
     headcount: int = Field(1, ge=1, le=999)
 
 
-class PostPatch(Schema):
+class PositionPatch(Schema):
     title: Text(100) = None  # type: ignore[valid-type]
     tier: Tier = None  # type: ignore[assignment]
     required_establishment: Establishment = None  # type: ignore[assignment]
@@ -181,36 +182,36 @@ class PostPatch(Schema):
     is_active: bool = None  # type: ignore[assignment]
 
 
-class PostFilter(FilterSchema):
+class PositionFilter(FilterSchema):
     q: Annotated[Text(50, min_length=0) | None, FilterLookup("title__contains")] = None
     unit_id: OptionalId = None
     tier: Tier | None = None
     is_leadership: bool | None = None
 
 
-@router.get("/posts", response={200: list[PostOut], **ERRORS}, tags=["岗位"])
+@router.get("/posts", response={200: list[PositionOut], **ERRORS}, tags=["岗位"])
 @paginate(Pagination)
-def posts_list(request: HttpRequest, filters: Query[PostFilter]) -> QuerySet[Post]:
+def posts_list(request: HttpRequest, filters: Query[PositionFilter]) -> QuerySet[Post]:
     """Active posts the caller may see, with the number of current holders."""
     posts = post_list(user=api_user(request, *REGISTRY_ROLES)).order_by("unit_id", "tier", "id")
     return filters.filter(posts)
 
 
-@router.get("/posts/{post_id}", response={200: PostOut, **ERRORS}, tags=["岗位"])
+@router.get("/posts/{post_id}", response={200: PositionOut, **ERRORS}, tags=["岗位"])
 def posts_get(request: HttpRequest, post_id: ObjectId) -> Post:
     return post_get(user=api_user(request, *REGISTRY_ROLES), pk=post_id)
 
 
-@router.post("/posts", response={201: PostOut, **ERRORS}, tags=["岗位"])
-def posts_create(request: HttpRequest, payload: PostIn) -> Status[Post]:
+@router.post("/posts", response={201: PositionOut, **ERRORS}, tags=["岗位"])
+def posts_create(request: HttpRequest, payload: PositionIn) -> Status[Post]:
     user = api_user(request, *WRITE)
     fields = payload.model_dump()
     unit = unit_get(user=user, pk=fields.pop("unit_id"))
     return _created(services.post_create(actor=user, unit=unit, **fields))
 
 
-@router.patch("/posts/{post_id}", response={200: PostOut, **ERRORS}, tags=["岗位"])
-def posts_update(request: HttpRequest, post_id: ObjectId, payload: PostPatch) -> Post:
+@router.patch("/posts/{post_id}", response={200: PositionOut, **ERRORS}, tags=["岗位"])
+def posts_update(request: HttpRequest, post_id: ObjectId, payload: PositionPatch) -> Post:
     user = api_user(request, *WRITE)
     post = post_get(user=user, pk=post_id)
     return services.post_update(actor=user, post=post, **_changes(payload))
@@ -253,7 +254,7 @@ class _CadreFields(Schema):
         for name in ("birth_date", "work_start_date", "grassroots_start_date"):
             day = getattr(self, name, None)
             if day is not None and day > today:
-                raise ValueError(f"{name} 不能晚于今天")
+                raise ValueError(_("%(field)s 不能晚于今天") % {"field": name})
         return self
 
 
@@ -312,11 +313,11 @@ def _cadre_fields(user: Any, fields: dict[str, Any], cadre: Cadre | None = None)
         try:
             id_number = parse_id_number(raw)
         except CellError as error:
-            raise ValidationError(f"身份证号：{error.message}") from None
+            raise ValidationError(_("身份证号：%(error)s") % {"error": error.message}) from None
         birth = fields.get("birth_date", cadre.birth_date if cadre else None)
         gender = fields.get("gender", cadre.gender if cadre else None)
         if birth != id_number.birth_date or gender != id_number.gender:
-            raise ValidationError("身份证号中的出生日期或性别与所填的不一致。")
+            raise ValidationError(_("身份证号中的出生日期或性别与所填的不一致。"))
         fields["id_number"] = id_number.number
     return fields
 

@@ -79,10 +79,6 @@ def cadre_get(*, user: Any, pk: object) -> Cadre:
     )
 
 
-def cadre_current_posts(*, cadre: Cadre) -> list[Appointment]:
-    return [a for a in cadre.appointments.all() if a.end_date is None]
-
-
 def appointment_list(
     *,
     user: Any,

@@ -4,7 +4,6 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model
 
@@ -13,30 +12,12 @@ from zhongjian.core.bulk import bulk_insert
 from zhongjian.core.crypto import encrypt_text, keyed_hash
 from zhongjian.core.errors import ValidationError
 from zhongjian.core.models import AuditAction
+from zhongjian.core.validation import full_clean_or_raise as _full_clean
 from zhongjian.org.choices import EndReason
 from zhongjian.org.models import Appointment, Cadre, County, Post, RankGrant, Unit
 from zhongjian.org.signals import staffing_changed
 
 BULK_BATCH = 2000
-
-
-def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except DjangoValidationError as exc:
-        messages = [
-            f"{_field_label(instance, field)}：{message}" if field != "__all__" else message
-            for field, errors in exc.message_dict.items()
-            for message in errors
-        ]
-        raise ValidationError("；".join(messages), errors=messages) from exc
-
-
-def _field_label(instance: Any, field: str) -> str:
-    try:
-        return str(instance._meta.get_field(field).verbose_name)
-    except Exception:  # an unknown name falls back to itself
-        return field
 
 
 def id_number_hash(id_number: str) -> str:

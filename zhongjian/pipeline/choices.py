@@ -92,3 +92,35 @@ class DocumentKind(models.TextChoices):
     RESIGNATION_REPORT = "resignation_report", _("辞职报告")
     DECLINE_STATEMENT = "decline_statement", _("不接受提拔情况说明")
     APPOINTMENT_FORM = "appointment_form", _("干部任免审批表")
+
+
+class ObjectionStatus(models.TextChoices):
+    """Where a problem reported during the public notice (公示期间反映问题) stands."""
+
+    OPEN = "open", _("待核查")
+    # Verified and found not to stand in the way (经核查不影响任职).
+    CLEARED = "cleared", _("经核查不影响任职")
+    UPHELD = "upheld", _("经核查影响任职")
+
+
+class BenchReadiness(models.TextChoices):
+    """How soon a cadre on the succession bench (后备) could take the post."""
+
+    READY_NOW = "ready_now", _("现在可用")
+    READY_SOON = "ready_soon", _("1–2年内可用")
+
+
+class EligibilityKey(models.TextChoices):
+    """Thresholds of the eligibility hints, kept in the rules table `EligibilityRule`."""
+
+    TOWNSHIP_MIN_SERVICE_YEARS = "township_min_service_years", _("新录用乡镇公务员最低服务年限")
+    UPWARD_MIN_CIVIL_SERVICE_YEARS = (
+        "upward_min_civil_service_years",
+        _("遴选：公务员工作经历不少于（年）"),
+    )
+    UPWARD_MIN_GRASSROOTS_YEARS = "upward_min_grassroots_years", _("遴选：基层工作经历不少于（年）")
+    UPWARD_MAX_AGE = "upward_max_age", _("遴选：年龄不超过（周岁）")
+    UPWARD_MAX_AGE_SECTION_LEADER = (
+        "upward_max_age_section_leader",
+        _("遴选：现任乡科级领导职务的年龄不超过（周岁）"),
+    )

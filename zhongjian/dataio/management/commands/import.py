@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zhongjian.accounts.models import User
 from zhongjian.accounts.roles import Role
@@ -18,22 +19,22 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "导入单位、岗位、干部或任职的 Excel/CSV 文件；有任何错误则不写入。"
+    help = _("导入单位、岗位、干部或任职的 Excel/CSV 文件；有任何错误则不写入。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="要导入的 .xlsx 或 .csv 文件")
-        parser.add_argument("--kind", required=True, choices=ImportKind.values, help="数据类型")
-        parser.add_argument("--sheet", default="", help="工作表名称（默认第一个）")
-        parser.add_argument("--dry-run", action="store_true", help="只检查并预览，不写入")
+        parser.add_argument("file", help=_("要导入的 .xlsx 或 .csv 文件"))
+        parser.add_argument("--kind", required=True, choices=ImportKind.values, help=_("数据类型"))
+        parser.add_argument("--sheet", default="", help=_("工作表名称（默认第一个）"))
+        parser.add_argument("--dry-run", action="store_true", help=_("只检查并预览，不写入"))
         parser.add_argument(
             "--user",
-            help="以哪个组织部账号导入（决定所属县和审计记录）；只有一个组织部账号时可省略",
+            help=_("以哪个组织部账号导入（决定所属县和审计记录）；只有一个组织部账号时可省略"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"找不到文件：{path}")
+            raise CommandError(_("找不到文件：%(path)s") % {"path": path})
         actor = self._actor(options["user"])
         try:
             job = import_job_submit(
@@ -54,14 +55,25 @@ class Command(BaseCommand):
         if job.status == ImportStatus.INVALID:
             for error in job.errors:
                 self.stdout.write(error["text"] or error["message"])
-            raise CommandError(f"共 {job.error_count} 个问题，未写入任何数据。")
+            raise CommandError(
+                _("共 %(count)d 个问题，未写入任何数据。") % {"count": job.error_count}
+            )
         for line in job.warnings:
-            self.stdout.write(f"提示：{line}")
-        verb = "将" if options["dry_run"] else "已"
-        self.stdout.write(
-            f"{job.rows} 行：{verb}新增 {job.created_count}，{verb}更新 {job.updated_count}，"
-            f"未变 {job.unchanged_count}。" + ("（试运行，未写入）" if options["dry_run"] else "")
-        )
+            self.stdout.write(_("提示：%(line)s") % {"line": line})
+        counts = {
+            "rows": job.rows,
+            "created": job.created_count,
+            "updated": job.updated_count,
+            "unchanged": job.unchanged_count,
+        }
+        if options["dry_run"]:
+            summary = _(
+                "%(rows)d 行：将新增 %(created)d，将更新 %(updated)d，未变 %(unchanged)d。"
+                "（试运行，未写入）"
+            )
+        else:
+            summary = _("%(rows)d 行：已新增 %(created)d，已更新 %(updated)d，未变 %(unchanged)d。")
+        self.stdout.write(summary % counts)
 
     def _actor(self, username: str | None) -> User:
         accounts = User.objects.filter(role=Role.ORG_DEPARTMENT, is_active=True)
@@ -71,16 +83,16 @@ class Command(BaseCommand):
         if len(found) == 1:
             return found[0]
         if username:
-            raise CommandError(f"没有名为 {username} 的有效组织部账号。")
-        raise CommandError("请用 --user 指定以哪个组织部账号导入。")
+            raise CommandError(_("没有名为 %(name)s 的有效组织部账号。") % {"name": username})
+        raise CommandError(_("请用 --user 指定以哪个组织部账号导入。"))
 
     def _draw(self, phase: str, done: int, total: int | None) -> None:
         label = PHASES.get(phase, phase)
         if total:
             filled = min(BAR_WIDTH, done * BAR_WIDTH // total)
             bar = "█" * filled + "░" * (BAR_WIDTH - filled)
-            line = f"\r{label} {bar} {min(done, total):,}/{total:,} 行"
+            line = f"\r{label} {bar} {min(done, total):,}/{total:,} " + _("行")
         else:
-            line = f"\r{label} {done:,} 行"
+            line = f"\r{label} {done:,} " + _("行")
         self.stderr.write(line, ending="")
         self.stderr.flush()

@@ -1,0 +1,77 @@
+"""The hard wall (DESIGN §2): nothing under zhongjian/pipeline imports or queries voice or care."""
+
+import ast
+import re
+from pathlib import Path
+
+import zhongjian.pipeline
+
+PIPELINE = Path(zhongjian.pipeline.__file__).parent
+WALLED = ("voice", "care")
+# A dotted module path, an app label in a model reference ("care.Case") or a table name
+# ("voice_response"), or the bare app label as used by apps.get_model("care", …).
+WALLED_STRING = re.compile(r"(?<![\w.])(?:zhongjian\.)?(?:voice|care)(?:[._][A-Za-z]|$)")
+
+
+def violations(source: str, *, package: str = "zhongjian.pipeline") -> list[str]:
+    """Imports of, and string references to, the walled apps in one module's source."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            names = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and (node.value in WALLED or WALLED_STRING.search(node.value))
+        ):
+            found.append(f"string {node.value!r}")
+        found.extend(
+            f"import {name}"
+            for name in names
+            if any(
+                name == f"zhongjian.{app}" or name.startswith(f"zhongjian.{app}.") for app in WALLED
+            )
+        )
+    return found
+
+
+def test_scanner_catches_every_form() -> None:
+    """The scan finds imports, relative imports, dynamic imports and model or table names."""
+    assert violations("import zhongjian.voice.models")
+    assert violations("from zhongjian import care")
+    assert violations("from zhongjian.care.models import Case")
+    assert violations("from ...voice import selectors", package="zhongjian.pipeline.services")
+    assert violations("from .. import care", package="zhongjian.pipeline")
+    assert violations("importlib.import_module('zhongjian.voice.selectors')")
+    assert violations("apps.get_model('care', 'Case')")
+    assert violations("cursor.execute('SELECT * FROM voice_response')")
+    assert violations("ForeignKey('care.Case', on_delete=CASCADE)")
+    assert not violations("reason = 'family_care'")
+    assert not violations("MEDICAL_CARE = 'medical_care'")
+    assert not violations("from zhongjian.org.models import Cadre")
+
+
+def test_pipeline_never_touches_voice_or_care() -> None:
+    """No module of the pipeline app imports or names the voice or care apps."""
+    modules = sorted(PIPELINE.rglob("*.py"))
+    assert len(modules) > 20
+    found = {
+        str(path.relative_to(PIPELINE)): problems
+        for path in modules
+        if (
+            problems := violations(
+                path.read_text(encoding="utf-8"),
+                package=".".join(
+                    ("zhongjian", "pipeline", *path.relative_to(PIPELINE).parent.parts)
+                ),
+            )
+        )
+    }
+    assert found == {}

@@ -1,0 +1,220 @@
+"""The 心声 board: anonymous posts and comments, moderation, official replies, search, scoping."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import client_for
+from zhongjian.core.models import AuditLog
+from zhongjian.core.textmask import NAME_MASK, PHONE_MASK
+from zhongjian.voice.choices import ModerationStatus
+from zhongjian.voice.models import BoardComment, BoardPost, OfficialReply
+from zhongjian.voice.services.board import post_create
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/voice/board/posts"
+
+
+def write(client: Client, title: str, body: str, category: str = "promotion"):
+    return client.post(
+        reverse("voice:board_new"), {"category": category, "title": title, "body": body}
+    )
+
+
+def test_a_post_is_anonymous_to_everyone(personas) -> None:
+    """A cadre's post is listed as 佚名 with its hour; nothing stored or audited names the author,
+    and the browser is sent to the list, not to the new post."""
+    client = client_for(personas.cadre)
+    before = AuditLog.objects.count()
+    response = write(
+        client,
+        "怎么做可以不当乡镇党政办主任？",
+        "党政办事情太杂，天天加班，想换个岗位，大家有什么建议？",
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("voice:board")
+    post = BoardPost.objects.get()
+    assert post.status == ModerationStatus.PUBLISHED
+    assert post.created_at == timezone.localtime(post.created_at).replace(
+        minute=0, second=0, microsecond=0
+    )
+    assert AuditLog.objects.count() == before
+    stored = " ".join(str(getattr(post, f.attname)) for f in BoardPost._meta.concrete_fields)
+    assert personas.cadre.username not in stored and str(personas.cadre.pk) not in stored.split()
+    html = client_for(personas.org).get(reverse("voice:board")).content.decode()
+    assert "怎么做可以不当乡镇党政办主任？" in html and "佚名" in html
+    assert personas.cadre.username not in html
+
+
+def test_names_and_phones_are_masked_and_held_for_review(personas) -> None:
+    """A post naming a registered cadre with a phone number is stored masked and held; the
+    organization department approves it in the queue, then everyone sees the masked text."""
+    cadre = client_for(personas.cadre)
+    write(cadre, "反映一个情况", "张伟经常让我们周末加班，有事打13812345678找他。")
+    post = BoardPost.objects.get()
+    assert post.status == ModerationStatus.HELD and "个人信息" in post.hold_reason
+    assert "张伟" not in post.body and "13812345678" not in post.body
+    assert post.body == f"{NAME_MASK}经常让我们周末加班，有事打{PHONE_MASK}找他。"
+    assert (
+        client_for(personas.head_a).get(reverse("voice:board_detail", args=[post.pk])).status_code
+        == 404
+    )
+    org = client_for(personas.org)
+    assert "反映一个情况" in org.get(reverse("voice:moderation")).content.decode()
+    org.post(reverse("voice:moderation_decide", args=["post", post.pk]), {"decision": "approve"})
+    page = cadre.get(reverse("voice:board_detail", args=[post.pk])).content.decode()
+    assert NAME_MASK in page and "张伟" not in page
+
+
+def test_personal_attacks_are_held_and_can_be_rejected(personas) -> None:
+    """Abuse is held; a rejected post never appears."""
+    write(client_for(personas.cadre), "某些人就是狗官", "这种人渣怎么还在位置上，真是不要脸。")
+    post = BoardPost.objects.get()
+    assert post.status == ModerationStatus.HELD and "人身攻击" in post.hold_reason
+    client_for(personas.org).post(
+        reverse("voice:moderation_decide", args=["post", post.pk]), {"decision": "reject"}
+    )
+    post.refresh_from_db()
+    assert post.status == ModerationStatus.REJECTED
+    assert "狗官" not in client_for(personas.cadre).get(reverse("voice:board")).content.decode()
+
+
+def test_comments_and_official_replies(personas) -> None:
+    """Comments are anonymous and counted; the organization department's reply is shown
+    signed and highlighted and is audited; a cadre cannot reply officially."""
+    write(
+        client_for(personas.cadre),
+        "乡镇干部晋升通道在哪里",
+        "在乡镇干了十年股级，看不到晋升的希望，怎么办？",
+    )
+    post = BoardPost.objects.get()
+    head = client_for(personas.head_a)
+    before = AuditLog.objects.count()
+    assert (
+        head.post(
+            reverse("voice:board_comment", args=[post.pk]), {"body": "同感，职级并行后好一些"}
+        ).status_code
+        == 302
+    )
+    assert AuditLog.objects.count() == before
+    comment = BoardComment.objects.get()
+    assert comment.status == ModerationStatus.PUBLISHED
+    assert (
+        client_for(personas.cadre)
+        .post(reverse("voice:board_reply", args=[post.pk]), {"body": "答复"})
+        .status_code
+        == 403
+    )
+    org = client_for(personas.org)
+    org.post(
+        reverse("voice:board_reply", args=[post.pk]),
+        {"body": "县委组织部将完善职级晋升办法，欢迎继续提出意见。"},
+    )
+    assert OfficialReply.objects.get().author == personas.org
+    assert AuditLog.objects.filter(
+        object_type="voice_board_reply", actor_id=personas.org.pk
+    ).exists()
+    post.refresh_from_db()
+    assert (post.comment_count, post.reply_count) == (1, 1)
+    html = (
+        client_for(personas.cadre)
+        .get(reverse("voice:board_detail", args=[post.pk]))
+        .content.decode()
+    )
+    assert 'class="official"' in html and "组织部答复" in html and "同感" in html
+
+
+def test_read_count_counts_each_browser_once(personas) -> None:
+    """Reloading a post does not count again; another reader does."""
+    post = post_create(
+        actor=personas.cadre,
+        bucket="t",
+        category="pay",
+        title="乡镇补贴什么时候发",
+        body="听说乡镇工作补贴要调整，什么时候落实？",
+    )
+    reader = client_for(personas.cadre)
+    reader.get(reverse("voice:board_detail", args=[post.pk]))
+    reader.get(reverse("voice:board_detail", args=[post.pk]))
+    client_for(personas.head_b).get(reverse("voice:board_detail", args=[post.pk]))
+    post.refresh_from_db()
+    assert post.read_count == 2
+
+
+def test_chinese_search_and_related_posts(personas) -> None:
+    """Search finds Chinese words inside longer text and needs every term; related posts share
+    keywords with the post."""
+    make = lambda title, body, category="work_pressure": post_create(  # noqa: E731
+        actor=personas.cadre, bucket="s", category=category, title=title, body=body
+    )
+    overtime = make("乡镇党政办加班太多", "乡镇党政办主任天天加班写材料，周末也不能休息。")
+    forms = make("填表报数太多了", "各部门都要乡镇填表报数，同一组数据报好几遍。")
+    related = make("党政办主任岗位没人愿意干", "党政办主任加班多、责任大，年轻人都不愿意接。")
+    make("食堂伙食建议", "建议食堂增加早餐品种。", "suggestion")
+    reader = client_for(personas.head_a)
+    found = reader.get(API, {"q": "党政办"}).json()
+    assert {row["id"] for row in found["results"]} == {overtime.pk, related.pk}
+    assert [row["id"] for row in reader.get(API, {"q": "乡镇加班"}).json()["results"]] == [
+        overtime.pk
+    ]
+    assert reader.get(API, {"q": "报数"}).json()["results"][0]["id"] == forms.pk
+    assert reader.get(API, {"q": "不存在的词语"}).json()["count"] == 0
+    detail = reader.get(f"{API}/{overtime.pk}").json()
+    assert detail["author"] == "佚名" and related.pk in [row["id"] for row in detail["related"]]
+    html = reader.get(reverse("voice:board"), {"q": "填表"}).content.decode()
+    assert "填表报数太多了" in html and "食堂伙食建议" not in html
+
+
+def test_posting_is_rate_limited_per_session(personas) -> None:
+    """A sixth post within the hour from one session is refused with 429."""
+    client = client_for(personas.cadre)
+    for index in range(5):
+        assert (
+            write(
+                client, f"第{index}个问题", "这是一个比较长的问题描述，测试发帖频率。"
+            ).status_code
+            == 302
+        )
+    refused = write(client, "第六个问题", "这是一个比较长的问题描述，测试发帖频率。")
+    assert refused.status_code == 429
+    assert BoardPost.objects.count() == 5
+
+
+def test_board_scoping(personas) -> None:
+    """Admins and auditors are refused (403); the organization department reads but does not
+    post anonymously; another county's post does not exist for the outsider (404)."""
+    post = post_create(
+        actor=personas.cadre,
+        bucket="x",
+        category="other",
+        title="一个普通问题",
+        body="一个普通问题的正文内容。",
+    )
+    for user in (personas.admin, personas.auditor):
+        client = client_for(user)
+        assert client.get(reverse("voice:board")).status_code == 403
+        assert client.get(reverse("voice:board_detail", args=[post.pk])).status_code == 403
+        assert client.get(API).status_code == 403
+    org = client_for(personas.org)
+    assert org.get(reverse("voice:board_new")).status_code == 403
+    assert (
+        client_for(personas.counselor)
+        .get(reverse("voice:board_detail", args=[post.pk]))
+        .status_code
+        == 200
+    )
+    decide = reverse("voice:moderation_decide", args=["post", post.pk])
+    for user in (personas.cadre, personas.head_a):
+        client = client_for(user)
+        assert client.get(reverse("voice:moderation")).status_code == 403
+        assert client.post(reverse("voice:board_remove", args=[post.pk])).status_code == 403
+        assert client.post(decide, {"decision": "approve"}).status_code == 403
+    outsider = client_for(personas.outsider_org)
+    assert outsider.get(reverse("voice:board_detail", args=[post.pk])).status_code == 404
+    assert outsider.get(f"{API}/{post.pk}").status_code == 404
+    assert outsider.get(API).json()["count"] == 0
+    org.post(reverse("voice:board_remove", args=[post.pk]))
+    assert (
+        client_for(personas.cadre).get(reverse("voice:board_detail", args=[post.pk])).status_code
+        == 404
+    )

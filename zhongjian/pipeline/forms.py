@@ -1,0 +1,230 @@
+"""Forms of the pipeline pages; they check input, the services check the rules."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhongjian.core.errors import ValidationError
+from zhongjian.org.choices import MID_LEVEL_TIERS, CadreStatus, UnitKind
+from zhongjian.org.models import Cadre
+from zhongjian.pipeline.choices import (
+    BenchReadiness,
+    DeclineReason,
+    DepartureKind,
+    DestinationLevel,
+    DocumentKind,
+    ExitReason,
+    ObjectionStatus,
+)
+from zhongjian.pipeline.documents import MAX_TEMPLATE_BYTES
+
+MID_TIER_CHOICES = [("", _("全部层级"))] + [(t.value, t.label) for t in MID_LEVEL_TIERS]
+UNIT_KIND_CHOICES = [("", _("全部单位类型")), *UnitKind.choices]
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label: Any, *, required: bool = True, initial: Any = _today) -> forms.DateField:
+    return forms.DateField(label=label, required=required, initial=initial, widget=DateInput())
+
+
+def text_field(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def form_errors(form: forms.Form) -> list[str]:
+    """Every error of FORM as “字段：消息”, for an error page or a JSON answer."""
+    return [
+        f"{form.fields[name].label}：{message}" if name in form.fields else str(message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+
+
+def valid_data(form: forms.Form) -> dict[str, Any]:
+    """The cleaned data of FORM, or a ValidationError that views show as a 400 page."""
+    if not form.is_valid():
+        errors = form_errors(form)
+        raise ValidationError(str(_("填写的内容有误：")) + "；".join(errors), errors=errors)
+    return form.cleaned_data
+
+
+class CadreLookupField(forms.CharField):
+    """A cadre of the user's county, typed as 人员编号 or as a name that is unique."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("干部（人员编号或姓名）"))
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+        self.county_id: int | None = None
+
+    def clean(self, value: Any) -> Cadre:  # type: ignore[override]
+        text = super().clean(value).strip()
+        active = Cadre.objects.filter(county_id=self.county_id, status=CadreStatus.ACTIVE)
+        by_number = active.filter(staff_no=text).first()
+        if by_number is not None:
+            return by_number
+        named = list(active.filter(name=text)[:2])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise forms.ValidationError(_("有多名同名的在职干部，请填写人员编号。"))
+        raise forms.ValidationError(_("没有找到这名在职干部，请核对人员编号或姓名。"))
+
+
+class CountyForm(forms.Form):
+    """A form whose cadre lookups stay inside the county of the signed-in user."""
+
+    def __init__(self, *args: Any, county_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, CadreLookupField):
+                field.county_id = county_id
+
+
+class VacancyFilterForm(forms.Form):
+    unit_kind = forms.ChoiceField(label=_("单位类型"), choices=UNIT_KIND_CHOICES, required=False)
+    tier = forms.ChoiceField(label=_("层级"), choices=MID_TIER_CHOICES, required=False)
+    over_six_months = forms.BooleanField(label=_("只看空缺超过6个月"), required=False)
+
+
+class BenchFilterForm(forms.Form):
+    unit_kind = forms.ChoiceField(label=_("单位类型"), choices=UNIT_KIND_CHOICES, required=False)
+    tier = forms.ChoiceField(label=_("层级"), choices=MID_TIER_CHOICES, required=False)
+    empty_only = forms.BooleanField(label=_("只看无后备的岗位"), required=False)
+
+
+class ProcessStartForm(forms.Form):
+    started_on = date_field(_("动议时间"))
+    reason = text_field(_("动议理由"))
+
+
+class ProcessUpdateForm(forms.Form):
+    reason = text_field(_("动议理由"))
+    recommendation_voters = forms.IntegerField(
+        label=_("参加民主推荐人数"), required=False, min_value=1, max_value=100000
+    )
+
+
+class CandidateAddForm(CountyForm):
+    cadre = CadreLookupField()
+    added_on = date_field(_("列入人选时间"))
+
+
+class RecommendationForm(forms.Form):
+    votes = forms.IntegerField(label=_("得票"), min_value=0, max_value=100000)
+    is_vetting_target = forms.BooleanField(label=_("确定为考察对象"), required=False)
+
+
+class VettingForm(forms.Form):
+    vetting_score = forms.DecimalField(
+        label=_("考察得分"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    vetting_rank = forms.IntegerField(label=_("考察排名"), min_value=1, max_value=1000)
+    vetting_notes = text_field(_("考察意见"))
+    vetted_on = date_field(_("考察完成时间"))
+
+
+class DeclineForm(forms.Form):
+    declined_on = date_field(_("不接受时间"))
+    reason = forms.ChoiceField(label=_("主要原因"), choices=DeclineReason.choices)
+    note = text_field(_("具体情况"))
+
+
+class WithdrawForm(forms.Form):
+    on = date_field(_("退出时间"))
+    note = text_field(_("退出原因"), required=True)
+
+
+class TransitionForm(forms.Form):
+    on = date_field(_("办理日期"))
+    note = text_field(_("说明"), rows=2)
+    notice_started_on = date_field(_("公示开始时间"), required=False, initial=None)
+    document_no = forms.CharField(label=_("任职文号"), max_length=64, required=False)
+
+
+class ObjectionForm(forms.Form):
+    received_on = date_field(_("收到时间"))
+    summary = text_field(_("反映的问题"), required=True)
+
+
+class ObjectionResolveForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("核查结果"),
+        choices=[c for c in ObjectionStatus.choices if c[0] != ObjectionStatus.OPEN],
+    )
+    resolved_on = date_field(_("核查完成时间"))
+    resolution = text_field(_("核查情况"), required=True)
+
+
+class BenchAddForm(CountyForm):
+    cadre = CadreLookupField()
+    readiness = forms.ChoiceField(label=_("成熟度"), choices=BenchReadiness.choices)
+    added_on = date_field(_("列入时间"))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+class BenchReadinessForm(forms.Form):
+    readiness = forms.ChoiceField(label=_("成熟度"), choices=BenchReadiness.choices)
+
+
+class DateForm(forms.Form):
+    """One date: a bench removal, a return from secondment."""
+
+    on = date_field(_("日期"))
+
+
+class DepartureForm(CountyForm):
+    cadre = CadreLookupField()
+    kind = forms.ChoiceField(label=_("离岗方式"), choices=DepartureKind.choices)
+    destination_level = forms.ChoiceField(label=_("去向层级"), choices=DestinationLevel.choices)
+    destination = forms.CharField(label=_("去向单位"), max_length=100, required=False)
+    departed_on = date_field(_("离岗时间"))
+    planned_return_on = date_field(_("计划返回时间（借调必填）"), required=False, initial=None)
+    note = text_field(_("情况说明"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == DepartureKind.SECONDMENT and not data.get("planned_return_on"):
+            self.add_error("planned_return_on", _("借调须填写计划返回时间。"))
+        return data
+
+
+class ExitInterviewForm(forms.Form):
+    interviewed_on = date_field(_("谈话时间"))
+    reasons = forms.MultipleChoiceField(
+        label=_("离岗原因（可多选）"),
+        choices=ExitReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    details = text_field(_("本人陈述"), rows=4)
+    would_return_if = text_field(_("什么条件下愿意回来"))
+
+
+class TemplateUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("文书类型"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("模板文件（.docx）"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_TEMPLATE_BYTES:
+            raise forms.ValidationError(
+                _("模板文件不能超过 %(n)d MB。") % {"n": MAX_TEMPLATE_BYTES // 2**20}
+            )
+        return upload

@@ -1,0 +1,50 @@
+"""Reads of vacancy episodes: the vacancy board (空缺岗位) per scope."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from zhongjian.core.permissions import scoped
+from zhongjian.org.rules import add_months
+from zhongjian.pipeline.models import SelectionProcess, Vacancy
+from zhongjian.pipeline.workflow import FINAL_STAGES
+
+LONG_VACANCY_MONTHS = 6
+
+
+def long_vacancy_cutoff(today: datetime.date) -> datetime.date:
+    """Episodes opened on or before this day have been open longer than six months."""
+    return add_months(today, -LONG_VACANCY_MONTHS)
+
+
+def vacancy_list(
+    *,
+    user: Any,
+    today: datetime.date,
+    unit_kind: str = "",
+    tier: str = "",
+    over_six_months: bool = False,
+) -> QuerySet[Vacancy]:
+    """Open vacancy episodes of active posts the user may see, longest open first.
+
+    Each post carries `open_processes`, the selections under way for it.
+    """
+    vacancies = scoped(
+        Vacancy.objects.filter(closed_on__isnull=True, post__is_active=True), user
+    ).select_related("post", "unit")
+    if unit_kind:
+        vacancies = vacancies.filter(unit__kind=unit_kind)
+    if tier:
+        vacancies = vacancies.filter(post__tier=tier)
+    if over_six_months:
+        vacancies = vacancies.filter(opened_on__lte=long_vacancy_cutoff(today))
+    running = SelectionProcess.objects.exclude(stage__in=FINAL_STAGES)
+    return vacancies.prefetch_related(
+        Prefetch("post__selections", queryset=running, to_attr="open_processes")
+    ).order_by("opened_on", "id")
+
+
+def vacancy_history(*, user: Any, post_id: int) -> QuerySet[Vacancy]:
+    """Every episode of one post the user may see, newest first."""
+    return scoped(Vacancy.objects.filter(post_id=post_id), user).order_by("-opened_on")

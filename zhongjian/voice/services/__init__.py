@@ -1,0 +1,1 @@
+"""Writes of the voice app, one module per domain: instruments, waves, answering, the board."""

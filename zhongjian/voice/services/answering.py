@@ -1,0 +1,242 @@
+"""Answering a wave by token: checks, scoring, masking, and the single-use submission.
+
+Nothing is written before the submission, and the submission writes the token's used flag and
+the anonymous response in one transaction. The conditional UPDATE on the token row is what makes
+a token single-use under concurrent submits: of two transactions updating the same unused row,
+the second sees it used once the first commits (PostgreSQL re-checks the WHERE clause on the row
+it waited for; SQLite runs write transactions one at a time) and stores nothing.
+"""
+
+import datetime
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import Length
+from django.utils.translation import gettext as _
+
+from zhongjian.core.errors import Conflict, DomainError, NotFound, ValidationError
+from zhongjian.core.textmask import NameMatcher, mask_pii, name_matcher
+from zhongjian.org.models import Cadre
+from zhongjian.voice.choices import WaveStatus
+from zhongjian.voice.instrument_spec import Instrument
+from zhongjian.voice.models import InstrumentResult, Response, Wave, WaveGroup, WaveToken
+from zhongjian.voice.scoring import Score, score_answers
+from zhongjian.voice.services.waves import normalize_token, token_digest
+
+MAX_COMMENT = 1000
+Answers = Mapping[str, Mapping[str, int | None]]
+
+
+class TokenInvalid(NotFound):
+    """Malformed, unknown or forged: the page says only that the code is not valid."""
+
+
+class TokenUsed(Conflict):
+    pass
+
+
+class TokenExpired(DomainError):
+    status_code = 410
+
+
+@dataclass(frozen=True)
+class Invitation:
+    token_id: uuid.UUID
+    code: str
+    wave: Wave
+    group: WaveGroup
+
+
+@dataclass(frozen=True)
+class Submission:
+    code: str
+    answers: Answers
+    comment: str = ""
+
+
+def invitation_get(*, text: str, today: datetime.date) -> Invitation:
+    """The open invitation behind a code; raises TokenInvalid, TokenExpired or TokenUsed."""
+    code = normalize_token(text)
+    token = (
+        WaveToken.objects.select_related("wave", "group").filter(digest=token_digest(code)).first()
+        if code
+        else None
+    )
+    if token is None or code is None:
+        raise TokenInvalid(_("邀请码无效。请核对后重新输入，或联系发放问卷的同志。"))
+    if token.wave.status != WaveStatus.OPEN or token.wave.closes_on < today or not token.cipher:
+        raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
+    if token.used:
+        raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。"))
+    return Invitation(token_id=token.pk, code=code, wave=token.wave, group=token.group)
+
+
+def registry_name_matcher(*, county_id: int) -> NameMatcher:
+    """The matcher of every registered cadre's name in the county, rebuilt when names change."""
+    cadres = Cadre.objects.filter(county_id=county_id)
+    stamp = cadres.aggregate(n=Count("pk"), top=Max("pk"), letters=Sum(Length("name")))
+    return name_matcher(
+        version=("voice-cadre-names", county_id, stamp["n"], stamp["top"], stamp["letters"]),
+        load_names=lambda: list(cadres.values_list("name", flat=True)),
+    )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    scores: list[tuple[Instrument, dict[str, int | None], Score]]
+    comment: str
+
+
+def _prepare(
+    *, wave: Wave, answers: Answers, comment: str, matcher: NameMatcher | None
+) -> _Prepared:
+    """Scores every instrument and masks the comment; raises ValidationError listing all problems.
+
+    Every item must be answered: per-item figures in reports then rest on exactly the people of
+    their cell, which the cell's suppression already protects.
+    """
+    errors: list[str] = []
+    instruments = wave.instruments()
+    known = {instrument.code for instrument in instruments}
+    errors += [
+        _("问卷中没有“%(code)s”。") % {"code": code} for code in answers if code not in known
+    ]
+    scores = []
+    for instrument in instruments:
+        given = dict(answers.get(instrument.code, {}))
+        missing = [
+            index
+            for index, item in enumerate(instrument.items, start=1)
+            if given.get(item.code) is None
+        ]
+        if missing:
+            errors.append(
+                _("“%(title)s”第 %(items)s 题尚未作答。")
+                % {"title": instrument.title, "items": "、".join(map(str, missing))}
+            )
+            continue
+        try:
+            scores.append((instrument, given, score_answers(instrument=instrument, answers=given)))
+        except ValidationError as error:
+            errors += error.errors
+    text = comment.strip()
+    if text and not wave.free_text_prompt:
+        errors.append(_("本问卷没有开放题。"))
+    if len(text) > MAX_COMMENT:
+        errors.append(_("开放题回答不能超过 %(n)d 个字。") % {"n": MAX_COMMENT})
+    if errors:
+        raise ValidationError(_("问卷还不能提交，请检查以下内容。"), errors=errors)
+    if text:
+        matcher = matcher or registry_name_matcher(county_id=wave.county_id)
+        text = mask_pii(text, names=matcher)
+    return _Prepared(scores=scores, comment=text)
+
+
+def _rows(
+    *, wave: Wave, group: WaveGroup, prepared: _Prepared, today: datetime.date
+) -> tuple[Response, list[InstrumentResult]]:
+    response = Response(
+        wave=wave,
+        unit_id=group.unit_id,
+        unit_kind=group.unit_kind,
+        tier=group.tier,
+        age_band=group.age_band,
+        gender=group.gender,
+        submitted_on=today,
+        comment=prepared.comment,
+    )
+    results = [
+        InstrumentResult(
+            response=response,
+            instrument=instrument.code,
+            version=instrument.version,
+            answers=answers,
+            score=score.score,
+            band=score.band or "",
+        )
+        for instrument, answers, score in prepared.scores
+    ]
+    return response, results
+
+
+def _claim(token_ids: Sequence[uuid.UUID]) -> int:
+    """Marks unused tokens of an open wave used; returns how many this transaction got.
+
+    One UPDATE on the token table alone (no join, whose condition PostgreSQL would not re-check
+    after waiting for a concurrent writer). Closing a wave blanks every token's cipher in one
+    UPDATE, so a token without one belongs to a closed wave.
+    """
+    return (
+        WaveToken.objects.filter(pk__in=list(token_ids), used=False)
+        .exclude(cipher="")
+        .update(used=True)
+    )
+
+
+def response_submit(*, text: str, answers: Answers, comment: str, today: datetime.date) -> None:
+    """Stores one anonymous response for the code in ``text``, if it is valid and unused.
+
+    Raises TokenInvalid, TokenExpired or TokenUsed, or ValidationError for incomplete answers
+    (then nothing is stored and the token stays unused).
+    """
+    invitation = invitation_get(text=text, today=today)
+    prepared = _prepare(wave=invitation.wave, answers=answers, comment=comment, matcher=None)
+    with transaction.atomic():
+        if _claim([invitation.token_id]) != 1:
+            raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。"))
+        response, results = _rows(
+            wave=invitation.wave, group=invitation.group, prepared=prepared, today=today
+        )
+        response.save(force_insert=True)
+        InstrumentResult.objects.bulk_create(results)
+
+
+def responses_submit_bulk(
+    *, wave: Wave, submissions: Sequence[Submission], today: datetime.date
+) -> int:
+    """Stores many responses at once with the same checks and the same rows as response_submit
+    (used by the demo and for entering paper answers); all or nothing. Returns the count."""
+    if wave.status != WaveStatus.OPEN or wave.closes_on < today:
+        raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
+    digests = {}
+    for submission in submissions:
+        code = normalize_token(submission.code)
+        if code is None:
+            raise TokenInvalid(_("邀请码无效。请核对后重新输入，或联系发放问卷的同志。"))
+        digests[token_digest(code)] = submission
+    if len(digests) != len(submissions):
+        raise TokenUsed(_("同一邀请码出现了不止一次。"))
+    tokens = {
+        token.digest: token
+        for token in WaveToken.objects.select_related("group").filter(
+            wave=wave, digest__in=list(digests)
+        )
+    }
+    if len(tokens) != len(digests):
+        raise TokenInvalid(_("邀请码无效。请核对后重新输入，或联系发放问卷的同志。"))
+    matcher = registry_name_matcher(county_id=wave.county_id)
+    responses: list[Response] = []
+    results: list[InstrumentResult] = []
+    for digest, submission in digests.items():
+        prepared = _prepare(
+            wave=wave, answers=submission.answers, comment=submission.comment, matcher=matcher
+        )
+        response, rows = _rows(
+            wave=wave, group=tokens[digest].group, prepared=prepared, today=today
+        )
+        responses.append(response)
+        results += rows
+    # The input order may follow a list of people; the stored order must not.
+    shuffle = random.SystemRandom().shuffle
+    shuffle(responses)
+    shuffle(results)
+    with transaction.atomic():
+        if _claim([token.pk for token in tokens.values()]) != len(tokens):
+            raise TokenUsed(_("部分邀请码已经提交过问卷，本批次未保存任何作答。"))
+        Response.objects.bulk_create(responses, batch_size=1000)
+        InstrumentResult.objects.bulk_create(results, batch_size=2000)
+    return len(responses)

@@ -1,0 +1,1 @@
+"""Web pages of the voice app: waves, answering, reports, instruments and the board."""

@@ -1,0 +1,146 @@
+"""The answering pages: no account, one code, works in WeChat's browser without JavaScript.
+
+Nothing is written on a GET, no session is started, and no audit row is written: an audit row
+records the visitor's address. Wrong codes are counted per address (a keyed hash, in the
+cache) and answered with 429 once too many, so that codes cannot be tried out in bulk.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from zhongjian.core.errors import DomainError, ValidationError
+from zhongjian.core.middleware import request_ip
+from zhongjian.voice.instrument_spec import Instrument
+from zhongjian.voice.ratelimit import rate_exceeded, rate_hit
+from zhongjian.voice.services.answering import (
+    Invitation,
+    TokenExpired,
+    TokenInvalid,
+    TokenUsed,
+    invitation_get,
+    response_submit,
+)
+from zhongjian.voice.services.waves import format_token, normalize_token
+
+GUESS_LIMIT = 30  # wrong codes per address and window
+GUESS_WINDOW = 600
+
+
+def _bucket(request: HttpRequest) -> str:
+    return request_ip(request) or "unknown"
+
+
+def _refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    kind = {TokenInvalid: "invalid", TokenExpired: "expired", TokenUsed: "used"}.get(
+        type(error), "invalid"
+    )
+    return render(
+        request,
+        "voice/answer_refused.html",
+        {"kind": kind, "message": error.message},
+        status=error.status_code,
+    )
+
+
+def _read_answers(data: Any, instruments: list[Instrument]) -> dict[str, dict[str, int | None]]:
+    """Answers from the form fields ``<instrument>.<item>``; anything not a number is missing."""
+    answers: dict[str, dict[str, int | None]] = {}
+    for instrument in instruments:
+        answers[instrument.code] = {}
+        for item in instrument.items:
+            raw = str(data.get(f"{instrument.code}.{item.code}", "")).strip()
+            answers[instrument.code][item.code] = int(raw) if raw.lstrip("-").isdigit() else None
+    return answers
+
+
+def _form(
+    request: HttpRequest,
+    invitation: Invitation,
+    *,
+    answers: dict[str, dict[str, int | None]] | None = None,
+    comment: str = "",
+    errors: list[str] | None = None,
+) -> HttpResponse:
+    instruments = invitation.wave.instruments()
+    answers = answers or {}
+    sections = [
+        {
+            "instrument": instrument,
+            "items": [
+                {
+                    "item": item,
+                    "name": f"{instrument.code}.{item.code}",
+                    "chosen": answers.get(instrument.code, {}).get(item.code),
+                    "missing": bool(errors)
+                    and answers.get(instrument.code, {}).get(item.code) is None,
+                }
+                for item in instrument.items
+            ],
+        }
+        for instrument in instruments
+    ]
+    return render(
+        request,
+        "voice/answer.html",
+        {
+            "wave": invitation.wave,
+            "code": format_token(invitation.code),
+            "sections": sections,
+            "comment": comment,
+            "errors": errors or [],
+        },
+        status=400 if errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_start(request: HttpRequest) -> HttpResponse:
+    """A page to type the code from a slip by hand."""
+    error = ""
+    if request.method == "POST":
+        code = normalize_token(request.POST.get("code", ""))
+        if code:
+            return redirect("voice:answer", code=code)
+        error = _("邀请码应为 16 位字母和数字，请核对后重新输入。")
+    return render(request, "voice/answer_start.html", {"error": error})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, code: str) -> HttpResponse:
+    bucket = _bucket(request)
+    if rate_exceeded(
+        scope="voice-token", bucket=bucket, limit=GUESS_LIMIT, window_seconds=GUESS_WINDOW
+    ):
+        return render(request, "voice/answer_refused.html", {"kind": "limited"}, status=429)
+    today = timezone.localdate()
+    try:
+        invitation = invitation_get(text=code, today=today)
+    except TokenInvalid as error:
+        rate_hit(scope="voice-token", bucket=bucket, limit=GUESS_LIMIT, window_seconds=GUESS_WINDOW)
+        return _refusal(request, error)
+    except (TokenExpired, TokenUsed) as error:
+        return _refusal(request, error)
+    if request.method == "GET":
+        return _form(request, invitation)
+    answers = _read_answers(request.POST, invitation.wave.instruments())
+    comment = request.POST.get("comment", "")[:2000]
+    try:
+        response_submit(text=code, answers=answers, comment=comment, today=today)
+    except (TokenExpired, TokenUsed, TokenInvalid) as error:
+        return _refusal(request, error)
+    except ValidationError as error:
+        return _form(request, invitation, answers=answers, comment=comment, errors=error.errors)
+    # No code in the next address: the thanks page must not be tied to a code in any log.
+    return redirect("voice:answer_done")
+
+
+def answer_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "voice/answer_done.html")
