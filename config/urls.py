@@ -18,6 +18,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("org/", include("zhongjian.org.urls")),
+    path("data/", include("zhongjian.dataio.urls")),
+    path("account/", include("zhongjian.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -20,6 +20,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("我的档案"), "overview", (Role.CADRE,), ""),
     NavItem(_("单位"), "org:unit_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "org/units"),
     NavItem(_("干部"), "org:cadre_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "org/cadres"),
+    NavItem(_("数据导入"), "dataio:import", (Role.ORG_DEPARTMENT,), "data/import"),
     NavItem(_("审计日志"), "audit_log", (Role.AUDITOR,), "audit"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", (Role.SYSTEM_ADMIN,), "admin"),
+    NavItem(_("我的账号"), "accounts:tokens", tuple(Role.values), "account"),
 )
