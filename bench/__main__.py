@@ -1,7 +1,11 @@
-"""Run the benchmarks: each module `bench/bench_*.py` has `main() -> None` that prints its figures."""
+"""Run the benchmarks: each module `bench/bench_*.py` has `main() -> None` that prints its figures.
 
-import importlib
+Each runs in its own process: a benchmark picks its database before Django is set up, and Django
+is set up once per process.
+"""
+
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +21,7 @@ def main() -> None:
         if wanted and name not in wanted and name.removeprefix("bench_") not in wanted:
             continue
         print(f"== {name}", flush=True)
-        importlib.import_module(f"bench.{name}").main()
+        subprocess.run([sys.executable, "-c", f"from bench.{name} import main; main()"], check=True)
 
 
 if __name__ == "__main__":

@@ -7,38 +7,34 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgres://postgres@127.0.0.1:5432/zhongjian_bench"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
 def postgres_available() -> bool:
     try:
         import psycopg
 
-        psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+        psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3).close()
     except Exception:  # any failure means: no PostgreSQL here
         return False
     return True
 
 
-def setup_django(*, prefer_postgres: bool) -> str:
-    """Point Django at the benchmark database (PostgreSQL when it answers) and set it up."""
+def setup_django(*, prefer_postgres: bool, name: str = "zhongjian_bench") -> str:
+    """Point Django at the benchmark database NAME (PostgreSQL when it answers) and set it up."""
     if "BENCH_DATABASE_URL" in os.environ:
         url = os.environ["BENCH_DATABASE_URL"]
     elif prefer_postgres and postgres_available():
         import psycopg
 
-        with psycopg.connect(
-            "postgres://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = 'zhongjian_bench'"
-            ).fetchone()
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
-                conn.execute("CREATE DATABASE zhongjian_bench")
-        url = PG_URL
+                conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"{PG_SERVER}/{name}"
     else:
         (ROOT / "var").mkdir(exist_ok=True)
-        url = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+        url = f"sqlite:///{ROOT / 'var' / (name + '.sqlite3')}"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -83,9 +79,7 @@ def reset_database() -> None:
         import psycopg
 
         name = settings_dict["NAME"]
-        with psycopg.connect(
-            "postgres://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
     else:

@@ -1,27 +1,55 @@
 """The JSON API root (/api/v1/): authentication, error format and the apps' routers.
 
-Every error answers `{"detail": "…", "errors": [...]}` with a 4xx status.
+A caller authenticates with a personal API token (`Authorization: Bearer zj_…`, made on the page
+我的账号 / API 令牌) or, from the browser, with the session. Every error answers
+`{"detail": "…", "errors": [...]}` with a 4xx status.
 """
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
 
+from zhongjian.accounts.services import token_authenticate
 from zhongjian.core.errors import DomainError
+from zhongjian.dataio.api import router as dataio_router
+from zhongjian.org.api import router as org_router
 from zhongjian.pipeline.api import router as pipeline_router
 from zhongjian.voice.api import router as voice_router
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <personal API token>`.
+
+    A revoked or unknown token is a 401 even beside a valid session: a program that sends a
+    token must learn that the token is no good.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(raw=token)
+        if user is None:
+            raise AuthenticationError
+        request.user = user
+        return user
+
 
 api = NinjaAPI(
     title="中坚 Zhongjian API",
     version="1",
-    description="县乡中层干部队伍建设系统的 JSON 接口。所有数据按调用者的角色和单位范围过滤。",
+    description=(
+        "县乡中层干部队伍建设系统的 JSON 接口。所有数据按调用者的角色和单位范围过滤。"
+        "认证：请求头 `Authorization: Bearer <个人 API 令牌>`（在“我的账号 / API 令牌”页面生成）。"
+        '错误一律返回 `{"detail": 说明, "errors": [...]}`。'
+    ),
     urls_namespace="api",
-    auth=[django_auth],
+    auth=[TokenAuth(), django_auth],
+    # Swagger UI from the app's own static files (ninja is an installed app), and no call to the
+    # public validator badge: the docs page reaches no outside address.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -67,3 +95,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)
+api.add_router("/", org_router)
+api.add_router("/", dataio_router)

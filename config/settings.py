@@ -30,11 +30,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "huey.contrib.djhuey",
+    # Listed so that the API docs page serves Swagger UI from the app's static files, not a CDN.
+    "ninja",
     "zhongjian.core",
     "zhongjian.accounts",
     "zhongjian.org",
     "zhongjian.pipeline",
     "zhongjian.voice",
+    "zhongjian.dataio",
     "zhongjian.insight",
     "zhongjian.demo",
 ]
@@ -176,6 +179,12 @@ HUEY = {
         else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
     ),
 }
+
+# Spreadsheet imports (docs/import-export.md): the largest file, the most data rows, and how long
+# a checked file waits for the clerk's confirmation before it is deleted.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24, minimum=1)
 
 LOGGING = {
     "version": 1,

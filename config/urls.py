@@ -20,6 +20,8 @@ urlpatterns = [
     path("org/", include("zhongjian.org.urls")),
     path("pipeline/", include("zhongjian.pipeline.urls")),
     path("voice/", include("zhongjian.voice.urls")),
+    path("data/", include("zhongjian.dataio.urls")),
+    path("account/", include("zhongjian.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from zhongjian.dataio.columns import ValueType
 from zhongjian.dataio.parsers import ETHNIC_GROUPS
 from zhongjian.org.choices import (
     Education,
@@ -22,6 +23,16 @@ from zhongjian.org.choices import (
 )
 
 TODAY = datetime.date(2025, 6, 30)
+# Cells that no column of the given type accepts.
+WRONG_CELLS = {
+    ValueType.TEXT: ["", "   ", "=A1&B1", "#REF!", "长" * 200],
+    ValueType.CODE: ["", "A 01", "=ROW()", "#N/A", "X" * 40],
+    ValueType.DATE: ["不详", "1985-13-01", "1899.12", "2999-01-01", "1985", True, -3, "=TODAY()"],
+    ValueType.INTEGER: ["两个", 2.5, 0, "=1+1", True, "#DIV/0!"],
+    ValueType.BOOLEAN: ["也许", 7, "=TRUE()", "#VALUE!"],
+    ValueType.CHOICE: ["未知", "X", 3.5, "=A1", "#NAME?"],
+    ValueType.ID_NUMBER: ["110105198503121235", "12345", 1.10105198503121e17, "=A1"],
+}
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 PROVINCES = ("11", "32", "44", "51", "65", "82")
@@ -33,6 +44,17 @@ deterministic = settings(
     deadline=None,
     max_examples=30,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+# For property tests that write to the test database: each example runs in `rolled_back()`, so
+# the function-scoped fixtures are shared safely; fewer examples, as each one imports.
+with_db = settings(
+    parent=deterministic,
+    max_examples=10,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 
 
@@ -56,6 +78,13 @@ def xlsx_bytes(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def build(file_format: str, rows: list[list[object]], **options: object) -> tuple[bytes, str]:
+    """Return `rows` as an .xlsx or a CSV and a filename with the matching suffix."""
+    if file_format == "xlsx":
+        return xlsx_bytes(rows, **options), "名单.xlsx"
+    return csv_bytes(rows, encoding=str(options.get("encoding", "utf-8"))), "名单.csv"
 
 
 def csv_bytes(

@@ -6,27 +6,19 @@ import zipfile
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.dataio.factories import ROW_STRATEGIES, TODAY, csv_bytes, deterministic, xlsx_bytes
-from zhongjian.dataio.columns import SPECS, ValidationResult, ValueType, validate_file
+from tests.dataio.factories import (
+    ROW_STRATEGIES,
+    TODAY,
+    WRONG_CELLS,
+    build,
+    csv_bytes,
+    deterministic,
+    xlsx_bytes,
+)
+from zhongjian.dataio.columns import SPECS, ValidationResult, validate_file
 
-# Cells that no column of the given type accepts.
-WRONG_CELLS = {
-    ValueType.TEXT: ["", "   ", "=A1&B1", "#REF!", "长" * 200],
-    ValueType.CODE: ["", "A 01", "=ROW()", "#N/A", "X" * 40],
-    ValueType.DATE: ["不详", "1985-13-01", "1899.12", "2999-01-01", "1985", True, -3, "=TODAY()"],
-    ValueType.INTEGER: ["两个", 2.5, 0, "=1+1", True, "#DIV/0!"],
-    ValueType.BOOLEAN: ["也许", 7, "=TRUE()", "#VALUE!"],
-    ValueType.CHOICE: ["未知", "X", 3.5, "=A1", "#NAME?"],
-    ValueType.ID_NUMBER: ["110105198503121235", "12345", 1.10105198503121e17, "=A1"],
-}
 KINDS = st.sampled_from(list(ROW_STRATEGIES))
 FORMATS = st.sampled_from(["xlsx", "csv"])
-
-
-def build(file_format: str, rows: list[list[object]], **options: object) -> tuple[bytes, str]:
-    if file_format == "xlsx":
-        return xlsx_bytes(rows, **options), "名单.xlsx"
-    return csv_bytes(rows, encoding=str(options.get("encoding", "utf-8"))), "名单.csv"
 
 
 def validate(kind: str, data: bytes, filename: str) -> ValidationResult:

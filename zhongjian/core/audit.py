@@ -1,9 +1,44 @@
 """Writing audit rows; called inside the same transaction as the change it records."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from zhongjian.core.bulk import bulk_insert, new_instance
 from zhongjian.core.context import client_ip
 from zhongjian.core.models import AuditAction, AuditLog
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit row of a batch written by `audit_record_many`; the actor is the batch's."""
+
+    action: AuditAction | str
+    object_type: str = ""
+    object_id: object = ""
+    unit_id: int | None = None
+    summary: str = ""
+
+
+def _actor_values(actor: Any, county_id: int | None, ip: str | None) -> dict[str, Any]:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor_id": actor.pk if authenticated else None,
+        "actor_username": actor.get_username() if authenticated else "",
+        "actor_role": getattr(actor, "role", "") if authenticated else "",
+        "county_id": county_id if county_id is not None else getattr(actor, "county_id", None),
+        "ip": ip,
+    }
+
+
+def _entry_values(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "action": str(entry.action),
+        "object_type": entry.object_type,
+        "object_id": str(entry.object_id) if entry.object_id is not None else "",
+        "unit_id": entry.unit_id,
+        "summary": entry.summary[:255],
+    }
 
 
 def audit_record(
@@ -17,16 +52,23 @@ def audit_record(
     summary: str = "",
 ) -> AuditLog:
     """Append one audit row. `actor` is a user or None (a system job, an anonymous visitor)."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditLog.objects.create(
-        actor_id=actor.pk if authenticated else None,
-        actor_username=actor.get_username() if authenticated else "",
-        actor_role=getattr(actor, "role", "") if authenticated else "",
+    entry = AuditEntry(
         action=action,
         object_type=object_type,
-        object_id=str(object_id) if object_id is not None else "",
-        county_id=county_id if county_id is not None else getattr(actor, "county_id", None),
+        object_id=object_id,
         unit_id=unit_id,
-        ip=client_ip.get(),
-        summary=summary[:255],
+        summary=summary,
     )
+    row = AuditLog(**_actor_values(actor, county_id, client_ip.get()), **_entry_values(entry))
+    row.save()
+    return row
+
+
+def audit_record_many(
+    *, actor: Any, entries: Iterable[AuditEntry], county_id: int | None = None
+) -> int:
+    """Append one audit row per entry with batched inserts (imports); returns the rows written."""
+    common = _actor_values(actor, county_id, client_ip.get())
+    rows = [new_instance(AuditLog, **common, **_entry_values(entry)) for entry in entries]
+    bulk_insert(rows)
+    return len(rows)

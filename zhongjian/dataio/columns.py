@@ -48,6 +48,9 @@ from zhongjian.org.choices import (
 )
 
 DEFAULT_MAX_ERRORS = 10_000
+# How many rows pass between two calls of a progress callback.
+PROGRESS_EVERY = 1000
+Progress = Callable[[int, int | None], None]
 # 《劳动法》第十五条 forbids employing minors under 16, so nobody starts work before that age.
 MIN_WORKING_AGE = 16
 
@@ -145,6 +148,8 @@ class ValidationResult:
     file_format: str | None = None
     encoding: str | None = None
     sheet: str | None = None
+    # Column key → the header cell that named it in the file, for every column the file has.
+    columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -363,7 +368,7 @@ CADRE_COLUMNS = (
         help_text=_("本县自定的人员编号，文件内不能重复；与身份证号至少填写一项"),
         example="GB0001",
     ),
-    _column("name", "姓名", ValueType.TEXT, _text(50), help_text=_("姓名"), example="张三（示例）"),
+    _column("name", "姓名", ValueType.TEXT, _text(32), help_text=_("姓名"), example="张三（示例）"),
     _choice_column(
         "gender",
         "性别",
@@ -527,7 +532,7 @@ APPOINTMENT_COLUMNS = (
         "document_no",
         "任免文号",
         ValueType.TEXT,
-        _text(100),
+        _text(64),
         required=False,
         help_text=_("如“城组干〔2019〕12号”"),
         example="城组干〔2019〕12号",
@@ -661,17 +666,22 @@ def validate_rows(
     rows: Iterable[Row],
     today: datetime.date | None = None,
     max_errors: int = DEFAULT_MAX_ERRORS,
+    progress: Progress | None = None,
+    estimated_rows: int | None = None,
 ) -> ValidationResult:
     """
     Check every row of a file of `kind` and return the typed records with all problems found:
     missing or doubled columns, bad cells, values that contradict each other, keys repeated in
     the file. Unknown columns are ignored with a warning. At most `max_errors` problems are kept;
     the rest are counted. A FileError raised while reading the rows ends the check as an error.
+    `progress`, if given, is called every PROGRESS_EVERY rows with the rows read so far and
+    `estimated_rows`.
     """
     spec = SPECS[kind]
     result = ValidationResult(kind=kind)
     context = ParseContext(today=today or today_in_china())
     bound, shown = _bind_header(spec, tuple(header), result)
+    result.columns = shown
     example = _example_values(spec, context)
     first_seen: list[dict[tuple[object, ...], int]] = [{} for _key in spec.unique_keys]
 
@@ -690,7 +700,9 @@ def validate_rows(
         if column.required_unless and (column.key in shown or column.required_unless in shown)
     ]
     try:
-        for number, cells in rows:
+        for read, (number, cells) in enumerate(rows, start=1):
+            if progress is not None and read % PROGRESS_EVERY == 0:
+                progress(read, estimated_rows)
             values, problems = _parse_row(bound, cells, context)
             if values is None:
                 continue  # blank apart from spaces
@@ -743,6 +755,7 @@ def validate_file(
     max_rows: int | None = None,
     today: datetime.date | None = None,
     max_errors: int = DEFAULT_MAX_ERRORS,
+    progress: Progress | None = None,
 ) -> ValidationResult:
     """Read an uploaded .xlsx or .csv and validate it as `kind`; file problems become errors."""
     matcher = SPECS[kind].matcher
@@ -756,7 +769,13 @@ def validate_file(
             max_rows=max_rows,
         ) as table:
             result = validate_rows(
-                kind=kind, header=table.header, rows=table.rows, today=today, max_errors=max_errors
+                kind=kind,
+                header=table.header,
+                rows=table.rows,
+                today=today,
+                max_errors=max_errors,
+                progress=progress,
+                estimated_rows=table.estimated_rows,
             )
             _describe_source(result, table)
             return result

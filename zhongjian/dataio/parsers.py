@@ -33,6 +33,7 @@ _DATE_SEPARATED = re.compile(
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})?")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 _WHITESPACE = re.compile(r"\s+")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What openpyxl and the csv module give for a cell that holds a value rather than a formula.
 PLAIN_CELL_TYPES = frozenset(
     {str, int, float, bool, datetime.datetime, datetime.date, datetime.time, datetime.timedelta}
@@ -133,10 +134,13 @@ def refuse_formula(value: object) -> None:
 
 
 def parse_text(value: object, *, max_length: int) -> str:
-    """Return non-empty text of at most max_length characters."""
+    """Return non-empty text of at most max_length characters, without control characters."""
     text = cell_text(value)
     if not text:
         raise CellError(_("不能为空"))
+    if _CONTROL_CHARACTERS.search(text):
+        # Pasted from other systems; invisible, and PostgreSQL refuses NUL outright.
+        raise CellError(_("含有不可见的控制字符；请删除后重新填写"))
     if len(text) > max_length:
         raise CellError(
             _("内容过长（%(length)d 个字）；最多 %(max)d 个字")

@@ -63,6 +63,9 @@ class Table:
     sheet: str | None = None
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # Rows below the header as the file declares them (an .xlsx's <dimension>, a CSV's line
+    # count): enough for a progress bar, never trusted for anything else.
+    estimated_rows: int | None = None
 
 
 @contextlib.contextmanager
@@ -142,6 +145,7 @@ def _open_xlsx(
             raise FileError(_("文件解压后异常庞大，可能已损坏；请重新保存为 .xlsx 后再导入"))
         with _open_workbook(stream) as workbook:
             worksheet = _pick_sheet(workbook, sheet)
+            declared_rows = worksheet.max_row
             # The <dimension> a writer records can be wrong, and openpyxl would then drop the
             # rows beyond it; reading without it costs nothing.
             worksheet.reset_dimensions()
@@ -159,6 +163,7 @@ def _open_xlsx(
                 rows=_xlsx_rows(worksheet, header_row + 1, len(header), max_rows),
                 file_format="xlsx",
                 sheet=worksheet.title,
+                estimated_rows=max(declared_rows - header_row, 0) if declared_rows else None,
             )
             _check_merged_cells(archive, worksheet, table)
             yield table
@@ -340,7 +345,12 @@ def _read_csv(data: bytes, is_header: Callable[[object], bool], max_rows: int | 
     header_row, header = _find_header(first, is_header)
     rows = _csv_rows(first[header_row:], header_row + 1, records, max_rows)
     return Table(
-        header=header, header_row=header_row, rows=rows, file_format="csv", encoding=encoding
+        header=header,
+        header_row=header_row,
+        rows=rows,
+        file_format="csv",
+        encoding=encoding,
+        estimated_rows=max(text.count("\n") - header_row, 0),
     )
 
 

@@ -79,5 +79,35 @@ def cadre_get(*, user: Any, pk: object) -> Cadre:
     )
 
 
+def appointment_list(
+    *,
+    user: Any,
+    unit_id: int | None = None,
+    cadre_id: int | None = None,
+    post_id: int | None = None,
+    current: bool | None = None,
+) -> QuerySet[Appointment]:
+    """Appointments the user may see: county-wide, of their unit, or (a cadre) their own."""
+    appointments = scoped(Appointment.objects.all(), user, cadre_field="cadre_id")
+    if unit_id is not None:
+        appointments = appointments.filter(unit_id=unit_id)
+    if cadre_id is not None:
+        appointments = appointments.filter(cadre_id=cadre_id)
+    if post_id is not None:
+        appointments = appointments.filter(post_id=post_id)
+    if current is not None:
+        appointments = appointments.filter(end_date__isnull=current)
+    return appointments.select_related("cadre", "post", "unit").order_by("-start_date", "-id")
+
+
+def appointment_get(*, user: Any, pk: object) -> Appointment:
+    return get_scoped_or_404(
+        Appointment.objects.select_related("cadre", "post", "unit"),
+        user,
+        pk,
+        cadre_field="cadre_id",
+    )
+
+
 def years_between(start: datetime.date, end: datetime.date) -> float:
     return round((end - start).days / 365.25, 1)

@@ -1,17 +1,23 @@
 """Writes to the registry; each runs in one transaction with its audit row."""
 
 import datetime
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 
-from zhongjian.core.audit import audit_record
+from zhongjian.core.audit import AuditEntry, audit_record, audit_record_many
+from zhongjian.core.bulk import bulk_insert
 from zhongjian.core.crypto import encrypt_text, keyed_hash
 from zhongjian.core.errors import ValidationError
 from zhongjian.core.models import AuditAction
 from zhongjian.core.validation import full_clean_or_raise as _full_clean
 from zhongjian.org.choices import EndReason
 from zhongjian.org.models import Appointment, Cadre, County, Post, RankGrant, Unit
+from zhongjian.org.signals import staffing_changed
+
+BULK_BATCH = 2000
 
 
 def id_number_hash(id_number: str) -> str:
@@ -32,6 +38,109 @@ def _set_id_number(cadre: Cadre, id_number: str) -> None:
     cadre.id_number_masked = mask_id_number(id_number)
 
 
+def posts_staffing_changed(*, posts: Iterable[Post]) -> None:
+    """Announce that the holders, tier or headcount of POSTS changed (signals.staffing_changed).
+
+    Every write of appointments calls it in its transaction, so that derived facts such as the
+    pipeline's vacancy episodes follow.
+    """
+    unique = list({post.pk: post for post in posts}.values())
+    if unique:
+        staffing_changed.send(sender=Post, posts=unique)
+
+
+def _unit_id_of(instance: Model) -> int | None:
+    """The unit an audit row of INSTANCE is filed under: the unit itself, or the row's unit."""
+    return instance.pk if isinstance(instance, Unit) else instance.unit_id  # type: ignore[attr-defined]
+
+
+def _save_changes(
+    *,
+    actor: Any,
+    instance: Model,
+    object_type: str,
+    fields: dict[str, Any],
+    also_changed: Sequence[str] = (),
+) -> list[str]:
+    """Set FIELDS on INSTANCE, validate, save and audit the names of the fields that changed."""
+    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, fields[name])
+    changed.extend(also_changed)
+    if not changed:
+        return []
+    _full_clean(instance)
+    instance.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type=object_type,
+        object_id=instance.pk,
+        county_id=instance.county_id,  # type: ignore[attr-defined]
+        unit_id=_unit_id_of(instance),
+        summary=",".join(changed),
+    )
+    return changed
+
+
+def _audited_names(fields: Sequence[str]) -> str:
+    """Field names as audit rows give them: the ID number's three columns as `id_number`."""
+    names: list[str] = []
+    for field in fields:
+        name = "id_number" if field.startswith("id_number_") else field.removesuffix("_id")
+        if name not in names:
+            names.append(name)
+    return ",".join(names)
+
+
+@transaction.atomic
+def registry_bulk_write(
+    *,
+    actor: Any,
+    county_id: int,
+    object_type: str,
+    create: Sequence[Model],
+    update: Sequence[tuple[Model, Sequence[str]]],
+) -> None:
+    """Insert CREATE and save the named fields of UPDATE in batches, one audit row per object.
+
+    For imports of up to hundreds of thousands of rows, where one `*_create` call per row would
+    take minutes. The caller has validated every value against the model's constraints (the
+    import columns parse to the model's choices and lengths) and checked uniqueness against the
+    database, so `full_clean` is not repeated per row.
+    """
+    if not create and not update:
+        return
+    model = type(create[0] if create else update[0][0])
+    bulk_insert(create)
+    by_fields: dict[tuple[str, ...], list[Model]] = {}
+    for instance, fields in update:
+        by_fields.setdefault(tuple(sorted(fields)), []).append(instance)
+    for fields, instances in by_fields.items():
+        model.objects.bulk_update(instances, fields, batch_size=BULK_BATCH)
+
+    entries = [
+        AuditEntry(
+            action=AuditAction.CREATE,
+            object_type=object_type,
+            object_id=instance.pk,
+            unit_id=_unit_id_of(instance),
+        )
+        for instance in create
+    ]
+    entries.extend(
+        AuditEntry(
+            action=AuditAction.UPDATE,
+            object_type=object_type,
+            object_id=instance.pk,
+            unit_id=_unit_id_of(instance),
+            summary=_audited_names(fields),
+        )
+        for instance, fields in update
+    )
+    audit_record_many(actor=actor, entries=entries, county_id=county_id)
+
+
 @transaction.atomic
 def unit_create(
     *, actor: Any, county: County, code: str, name: str, kind: str, parent: Unit | None = None
@@ -48,6 +157,23 @@ def unit_create(
         unit_id=unit.pk,
         summary=name,
     )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
+    """Change a unit's code, name, kind, parent or is_active; a parent may not be the unit itself
+    or one of its subordinate units."""
+    parent = fields.get("parent", unit.parent)
+    if parent is not None:
+        if parent.county_id != unit.county_id:
+            raise ValidationError("上级单位不属于同一个县。")
+        ancestor: Unit | None = parent
+        while ancestor is not None:
+            if ancestor.pk == unit.pk:
+                raise ValidationError("上级单位不能是本单位或其下级单位。")
+            ancestor = ancestor.parent
+    _save_changes(actor=actor, instance=unit, object_type="unit", fields=fields)
     return unit
 
 
@@ -82,6 +208,23 @@ def post_create(
         unit_id=unit.pk,
         summary=title,
     )
+    posts_staffing_changed(posts=[post])
+    return post
+
+
+@transaction.atomic
+def post_update(*, actor: Any, post: Post, **fields: Any) -> Post:
+    """Change a post's title, tier, establishment, leadership flag, headcount or is_active.
+
+    The headcount may not fall below the number of current holders.
+    """
+    if "headcount" in fields:
+        holders = Appointment.objects.filter(post=post, end_date__isnull=True).count()
+        if fields["headcount"] < holders:
+            raise ValidationError(f"「{post.title}」现有 {holders} 人在任，职数不能少于在任人数。")
+    changed = _save_changes(actor=actor, instance=post, object_type="post", fields=fields)
+    if {"tier", "headcount", "is_active"} & set(changed):
+        posts_staffing_changed(posts=[post])
     return post
 
 
@@ -106,26 +249,14 @@ def cadre_create(*, actor: Any, unit: Unit, id_number: str = "", **fields: Any) 
 @transaction.atomic
 def cadre_update(*, actor: Any, cadre: Cadre, id_number: str | None = None, **fields: Any) -> Cadre:
     """Change a cadre's fields; the audit row names the fields that changed, not their values."""
-    changed = [name for name, value in fields.items() if getattr(cadre, name) != value]
-    for name, value in fields.items():
-        setattr(cadre, name, value)
-    if "unit" in fields:
-        cadre.county_id = cadre.unit.county_id
+    if "unit" in fields and fields["unit"].county_id != cadre.county_id:
+        raise ValidationError("所在单位不属于同一个县。")
+    also_changed = []
     if id_number is not None and id_number_hash(id_number) != cadre.id_number_hash:
         _set_id_number(cadre, id_number)
-        changed.append("id_number")
-    if not changed:
-        return cadre
-    _full_clean(cadre)
-    cadre.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        object_type="cadre",
-        object_id=cadre.pk,
-        county_id=cadre.county_id,
-        unit_id=cadre.unit_id,
-        summary=",".join(changed),
+        also_changed.append("id_number")
+    _save_changes(
+        actor=actor, instance=cadre, object_type="cadre", fields=fields, also_changed=also_changed
     )
     return cadre
 
@@ -183,6 +314,7 @@ def appointment_create(
         unit_id=post.unit_id,
         summary=f"{cadre.name} 任 {post.title}",
     )
+    posts_staffing_changed(posts=[post])
     return appointment
 
 
@@ -207,6 +339,36 @@ def appointment_end(
         unit_id=appointment.unit_id,
         summary=f"免职：{EndReason(end_reason).label}",
     )
+    posts_staffing_changed(posts=[appointment.post])
+    return appointment
+
+
+@transaction.atomic
+def appointment_update(
+    *,
+    actor: Any,
+    appointment: Appointment,
+    document_no: str | None = None,
+    end_date: datetime.date | None = None,
+    end_reason: str | None = None,
+) -> Appointment:
+    """Change an appointment's document number and, with END_DATE, end it (see appointment_end)."""
+    if document_no is not None:
+        _save_changes(
+            actor=actor,
+            instance=appointment,
+            object_type="appointment",
+            fields={"document_no": document_no},
+        )
+    if end_date is not None:
+        appointment_end(
+            actor=actor,
+            appointment=appointment,
+            end_date=end_date,
+            end_reason=end_reason or EndReason.OTHER,
+        )
+    elif end_reason is not None:
+        raise ValidationError("填写了免职原因，但没有免职时间。")
     return appointment
 
 

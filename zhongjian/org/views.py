@@ -1,5 +1,8 @@
 """Registry pages: unit, post and cadre lists and details, each scoped to the signed-in user."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -54,28 +57,35 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def unit_id_param(params: Mapping[str, str]) -> int | None:
+    """The `unit` query parameter as a unit id, or None when absent or not a number."""
+    unit_id = params.get("unit", "")
+    return int(unit_id) if unit_id.isdigit() and len(unit_id) < 19 else None
+
+
+def cadre_list_filters(params: Mapping[str, str]) -> dict[str, Any]:
+    """The cadre list's filters from its query parameters; the export reads the same."""
+    status = params.get("status", CadreStatus.ACTIVE)
+    return {
+        "query": params.get("q", "")[:32],
+        "status": status if status in CadreStatus.values else CadreStatus.ACTIVE,
+        "unit_id": unit_id_param(params),
+    }
+
+
 @require_roles(*REGISTRY_ROLES)
 def cadre_list_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:32]
-    status = request.GET.get("status", CadreStatus.ACTIVE)
-    if status not in CadreStatus.values:
-        status = CadreStatus.ACTIVE
-    unit_id = request.GET.get("unit", "")
-    cadres = cadre_list(
-        user=request.user,
-        query=query,
-        status=status,
-        unit_id=int(unit_id) if unit_id.isdigit() else None,
-    )
+    filters = cadre_list_filters(request.GET)
+    cadres = cadre_list(user=request.user, **filters)
     page = Paginator(cadres, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "org/cadre_list.html",
         {
             "page": page,
-            "query": query,
-            "status": status,
-            "unit": unit_id if unit_id.isdigit() else "",
+            "query": filters["query"],
+            "status": filters["status"],
+            "unit": filters["unit_id"] or "",
             "statuses": CadreStatus.choices,
         },
     )
