@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from zhongjian.accounts.services import token_authenticate
+from zhongjian.core.api import ERRORS, ErrorOut
 from zhongjian.core.errors import DomainError
 from zhongjian.dataio.api import router as dataio_router
 from zhongjian.org.api import router as org_router
@@ -37,7 +38,30 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class ZhongjianAPI(NinjaAPI):
+    """NinjaAPI whose schema documents the common error answers on every operation.
+
+    Every operation may answer 400/401/403/404/422 with `ErrorOut` through the handlers below;
+    documenting that once here keeps routers from repeating it (or forgetting it).
+    """
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        error = {
+            "description": "错误",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code in ERRORS:
+                    responses.setdefault(str(code), error)
+        return schema
+
+
+api = ZhongjianAPI(
     title="中坚 Zhongjian API",
     version="1",
     description=(

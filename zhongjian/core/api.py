@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Path, Schema
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import LimitOffsetPagination, PageNumberPagination
 from pydantic import AfterValidator, StringConstraints
 
 # Largest value of a BigAutoField; larger ids are refused as input before reaching the database.
@@ -77,6 +77,14 @@ class Pagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+
+class LimitOffset(LimitOffsetPagination):
+    """Limit/offset pagination with bounds, so that no offset overflows a database integer."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0, le=MAX_PAGE * MAX_PAGE_SIZE)
 
 
 def api_user(request: HttpRequest, *roles: str) -> Any:
