@@ -19,7 +19,7 @@ def test_bulk_insert_round_trip(personas: Personas) -> None:
             staff_no=f"B{n}",
             name=f"批量{n}",
             gender="female",
-            birth_date=datetime.date(1990, 1, n + 1),
+            birth_date=datetime.date(1990, 1, 1) + datetime.timedelta(days=n),
             education="bachelor",
             party_status="member",
             establishment="administrative",
