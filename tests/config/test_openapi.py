@@ -5,9 +5,12 @@ role that may call every operation), authenticated with a personal API token.
 """
 
 import re
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -37,6 +40,20 @@ CHECKS = [
 @pytest.fixture
 def org_headers(personas: Personas) -> dict[str, str]:
     return bearer(personas.org)
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection_open() -> Iterator[None]:
+    """Requests go straight to the WSGI app, whose request signals would close the database
+    connection that holds the test's transaction (PostgreSQL); Django's test client detaches
+    the same handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
