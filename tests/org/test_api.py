@@ -198,7 +198,7 @@ def test_id_numbers_are_never_returned(personas: Personas) -> None:
     [
         ({"birth_date": "2999-01-01"}, 422, "请求参数不正确。"),
         ({"name": "x" * 40}, 422, "请求参数不正确。"),
-        ({"name": "坏\x00名"}, 422, "请求参数不正确。"),
+        ({"name": "坏\x00名"}, 400, "请求中含有不允许的控制字符（NUL）。"),
         (
             {"id_number": BAD_CHECK},
             400,
