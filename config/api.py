@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from zhongjian.accounts.services import token_authenticate
-from zhongjian.core.api import ErrorOut
+from zhongjian.core.api import ERRORS, ErrorOut
 from zhongjian.core.errors import DomainError
 from zhongjian.dataio.api import router as dataio_router
 from zhongjian.org.api import router as org_router
@@ -39,31 +39,26 @@ class TokenAuth(HttpBearer):
         return user
 
 
-# Statuses the exception handlers below give any operation; each is documented on every
-# operation, so that clients (and the schemathesis run) know every answer's shape.
-ERROR_STATUSES = {
-    "400": "违反业务规则",
-    "401": "未登录或令牌无效",
-    "403": "角色无权执行此操作",
-    "404": "对象不存在或不在查看范围内",
-    "422": "请求参数不正确",
-}
-
-
 class ZhongjianAPI(NinjaAPI):
-    def get_openapi_schema(
-        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
-    ) -> Any:
-        """The OpenAPI schema with the {detail, errors} answers added to every operation."""
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+    """NinjaAPI whose schema documents the common error answers on every operation.
+
+    Every operation may answer 400/401/403/404/422 with `ErrorOut` through the handlers below;
+    documenting that once here keeps routers from repeating it (or forgetting it).
+    """
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.setdefault("ErrorOut", ErrorOut.model_json_schema())
-        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-        for operations in schema["paths"].values():
+        error = {
+            "description": "错误",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                for status, description in ERROR_STATUSES.items():
-                    responses.setdefault(status, {"description": description, "content": content})
+                for code in ERRORS:
+                    responses.setdefault(str(code), error)
         return schema
 
 
@@ -105,11 +100,9 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 @api.exception_handler(DataError)
 def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
-    # A value the schema let through but the database cannot hold (PostgreSQL refuses NUL in
-    # text): the caller's input, so a 400, never a 500.
-    return _error(
-        request, 400, "请求中有数据库无法保存的值（如不可见的控制字符或超出范围的数字）。"
-    )
+    # A value the schema let through but the database cannot hold (a number out of a column's
+    # range): the caller's input, so a 400, never a 500.
+    return _error(request, 400, "请求中有数据库无法保存的值（如超出范围的数字）。")
 
 
 @api.exception_handler(AuthenticationError)
@@ -132,7 +125,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc.message))
 
 
-api.add_router("/", org_router)
-api.add_router("/", dataio_router)
 api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)
+api.add_router("/", org_router)
+api.add_router("/", dataio_router)

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhongjian.core.middleware.RequestContextMiddleware",
     "zhongjian.core.middleware.DomainErrorMiddleware",
+    "zhongjian.core.middleware.RejectNulMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

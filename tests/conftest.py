@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -29,8 +30,9 @@ def _huey_runs_tasks_inline() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
-    """Tests create many accounts; a cheap hasher keeps them fast (never used outside tests)."""
+def _fast_password_hashing(settings: Any) -> None:
+    """Hash test passwords with a cheap hasher: PBKDF2's million rounds cost most of a second
+    per user on a small machine, and every persona is a user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

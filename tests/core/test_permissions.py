@@ -64,3 +64,15 @@ def test_admin_cannot_change_own_role(personas: Personas) -> None:
     assert 'name="role"' not in page
     other = client.get(f"/admin/accounts/user/{personas.org.pk}/change/").text
     assert 'name="role"' in other
+
+
+def test_api_refuses_nul_characters(personas: Personas) -> None:
+    """A NUL in an API query string or JSON body is a 400 with a JSON error, never a 500."""
+    client = client_for(personas.org)
+    response = client.get("/api/v1/pipeline/vacancies", {"tier": "a\x00b"})
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    response = client.post(
+        "/api/v1/pipeline/processes", data='{"reason": "x\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 400

@@ -71,20 +71,20 @@ def _registry_date(day: datetime.date) -> datetime.date:
 RegistryDate = Annotated[datetime.date, AfterValidator(_registry_date)]
 
 
-class BoundedLimitOffset(LimitOffsetPagination):
-    """Limit/offset pagination whose offset cannot overflow a database offset."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
-        offset: int = Field(0, ge=0, le=MAX_PAGE * MAX_PAGE_SIZE)
-
-
 class Pagination(PageNumberPagination):
     """Page-number pagination with bounds, so that no page number overflows a database offset."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+
+class LimitOffset(LimitOffsetPagination):
+    """Limit/offset pagination with bounds, so that no offset overflows a database integer."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0, le=MAX_PAGE * MAX_PAGE_SIZE)
 
 
 def api_user(request: HttpRequest, *roles: str) -> Any:

@@ -59,3 +59,33 @@ class DomainErrorMiddleware:
             {"message": exception.message, "errors": exception.errors},
             status=exception.status_code,
         )
+
+
+class RejectNulMiddleware:
+    """Refuse API input that carries a NUL character with a 400.
+
+    PostgreSQL cannot store NUL in text, so such a value would otherwise fail deep inside a
+    query as a server error. Web forms already refuse it (Django's form fields do); this covers
+    the JSON API's query strings and JSON bodies. Uploaded files are not inspected.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and self._has_nul(request):
+            return JsonResponse(
+                {"detail": "请求中含有不允许的控制字符（NUL）。", "errors": []},
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            return True
+        if request.content_type == "application/json":
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body
+        return False

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.api import BoundedLimitOffset
+from zhongjian.core.api import LimitOffset
 from zhongjian.core.holidays import work_calendar
 from zhongjian.org.selectors import cadre_get, post_get
 from zhongjian.pipeline.access import READ_ROLES, WRITE_ROLES
@@ -213,6 +213,9 @@ class ExitInterviewIn(Schema):
     would_return_if: str = ""
 
 
+YearFilter = Query[int | None, {"ge": 1900, "le": 2100}]
+
+
 class VacancyFilters(Schema):
     unit_kind: str = ""
     tier: str = ""
@@ -220,14 +223,14 @@ class VacancyFilters(Schema):
 
 
 @router.get("/vacancies", response=list[VacancyOut], summary="空缺岗位（进行中的空缺）")
-@paginate(BoundedLimitOffset)
+@paginate(LimitOffset)
 def vacancies(request: HttpRequest, filters: Query[VacancyFilters]) -> Any:
     user = _user(request, READ_ROLES)
     return vacancy_list(user=user, today=timezone.localdate(), **filters.dict())
 
 
 @router.get("/processes", response=list[ProcessOut], summary="选任流程")
-@paginate(BoundedLimitOffset)
+@paginate(LimitOffset)
 def processes(request: HttpRequest, stage: str = "") -> Any:
     user = _user(request, READ_ROLES)
     return process_list(user=user, stage=stage)
@@ -289,11 +292,11 @@ def candidate_decline(request: HttpRequest, pk: int, payload: DeclineIn) -> Stat
 
 
 @router.get("/departures", response=list[DepartureOut], summary="离岗记录")
-@paginate(BoundedLimitOffset)
+@paginate(LimitOffset)
 def departures(
     request: HttpRequest,
     kind: str = "",
-    year: int | None = Query(None, ge=1900, le=2100),
+    year: YearFilter = None,
     overdue: bool = False,
 ) -> Any:
     user = _user(request, READ_ROLES)
@@ -325,7 +328,7 @@ def exit_interview(request: HttpRequest, pk: int, payload: ExitInterviewIn) -> d
 
 
 @router.get("/bench", response=list[BenchPostOut], summary="后备梯队（每个中层岗位）")
-@paginate(BoundedLimitOffset)
+@paginate(LimitOffset)
 def bench(request: HttpRequest, tier: str = "", empty_only: bool = False) -> Any:
     user = _user(request, READ_ROLES)
     return bench_posts(user=user, tier=tier, empty_only=empty_only)
