@@ -7,14 +7,16 @@ import datetime
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.api import ERRORS, ObjectId, Pagination, api_user
+from zhongjian.core.api import ERRORS, ObjectId, OptionalId, Pagination, api_user
 from zhongjian.core.errors import ValidationError
+from zhongjian.dataio import lrmx, lrmx_import
 from zhongjian.dataio.columns import ImportKind
 from zhongjian.dataio.models import ImportJob, ImportStatus
 from zhongjian.dataio.progress import progress_read
@@ -25,6 +27,8 @@ from zhongjian.dataio.services import (
     import_job_confirm,
     import_job_submit,
 )
+from zhongjian.org.choices import Establishment
+from zhongjian.org.models import Unit
 
 router = Router(tags=["导入"])
 
@@ -144,3 +148,156 @@ def imports_cancel(request: HttpRequest, job_id: ObjectId) -> ImportJob:
     """Drop a job that waits for confirmation, and its file."""
     user = api_user(request, Role.ORG_DEPARTMENT)
     return import_job_cancel(actor=user, job=import_job_get(user=user, pk=job_id))
+
+
+class FormLineOut(Schema):
+    index: int
+    period: str
+    text: str
+    post_id: int | None
+    creates: bool = Field(..., description="确认后是否新建任职记录")
+    note: str
+
+
+class FormPersonOut(Schema):
+    index: int
+    filename: str
+    name: str
+    status: str = Field(..., description="unreadable / problem / new / matched")
+    cadre_id: int | None
+    unit_id: int | None
+    candidate_ids: list[int] = Field(..., description="同名且出生年月相同的干部，供选择")
+    changes: list[str]
+    problems: list[str]
+    warnings: list[str]
+    lines: list[FormLineOut]
+
+
+class FormBatchOut(Schema):
+    id: int
+    status: str
+    file_count: int
+    ok: bool = Field(..., description="没有问题，可以确认导入")
+    created: int
+    updated: int
+    appointments: int
+    people: list[FormPersonOut]
+
+
+def _plan_out(plan: lrmx_import.BatchPlan) -> FormBatchOut:
+    def status(person: lrmx_import.PersonPlan) -> str:
+        if person.record is None:
+            return "unreadable"
+        if person.problems:
+            return "problem"
+        return "new" if person.is_new else "matched"
+
+    return FormBatchOut(
+        id=plan.batch.pk,
+        status=plan.batch.status,
+        file_count=plan.batch.file_count,
+        ok=plan.ok,
+        created=plan.created,
+        updated=plan.updated,
+        appointments=plan.appointments,
+        people=[
+            FormPersonOut(
+                index=person.index,
+                filename=person.filename,
+                name=person.record.name if person.record else "",
+                status=status(person),
+                cadre_id=person.cadre.pk if person.cadre else None,
+                unit_id=person.unit.pk if person.unit else None,
+                candidate_ids=[c.pk for c in person.candidates],
+                changes=person.changes,
+                problems=person.problems,
+                warnings=person.warnings,
+                lines=[
+                    FormLineOut(
+                        index=line.index,
+                        period=line.period,
+                        text=line.text,
+                        post_id=line.post.pk if line.post else None,
+                        creates=line.creates,
+                        note=line.note,
+                    )
+                    for line in person.lines
+                ],
+            )
+            for person in plan.people
+        ],
+    )
+
+
+class FormChoicesIn(Schema):
+    matches: dict[str, int] = Field(
+        default_factory=dict, description="文件序号 → 干部 id（0 表示新登记）"
+    )
+    lines: dict[str, int] = Field(
+        default_factory=dict, description="“文件序号-简历行序号” → 岗位 id（0 表示不建任职记录）"
+    )
+    unit_id: OptionalId = None
+
+
+@router.post("/imports/forms", response={201: FormBatchOut, **ERRORS})
+def form_batch_submit(
+    request: HttpRequest,
+    files: File[list[UploadedFile]],
+    unit_id: Form[int | None] = None,
+    establishment: Form[Establishment] = Establishment.ADMINISTRATIVE,
+) -> Status[FormBatchOut]:
+    """Upload 干部任免审批表 files (.lrmx, .lrm with .pic, or .zip; multipart `files`) and get the
+    per-person preview; nothing is written until `POST /imports/forms/{id}/confirm`."""
+    user = api_user(request, Role.ORG_DEPARTMENT)
+    if sum(f.size or 0 for f in files) > lrmx.MAX_BATCH_BYTES:
+        raise ValidationError(
+            _("一批文件合计超过 %(n)d MB。") % {"n": lrmx.MAX_BATCH_BYTES // MEGABYTE}
+        )
+    unit = None
+    if unit_id is not None:
+        unit = Unit.objects.filter(county_id=user.county_id, pk=unit_id).first()
+        if unit is None:
+            raise ValidationError(_("本县没有这个单位。"))
+    batch = lrmx_import.form_batch_submit(
+        actor=user,
+        files=[lrmx.BatchFile(f.name or "upload", f.read()) for f in files],
+        unit=unit,
+        establishment=establishment,
+    )
+    return Status(201, _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch)))
+
+
+@router.get("/imports/forms/{batch_id}", response={200: FormBatchOut, **ERRORS})
+def form_batch_get(request: HttpRequest, batch_id: ObjectId) -> FormBatchOut:
+    """The batch's preview against today's registry."""
+    user = api_user(request, Role.ORG_DEPARTMENT)
+    batch = lrmx_import.form_batch_get(actor=user, pk=batch_id)
+    return _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch))
+
+
+@router.post("/imports/forms/{batch_id}/choices", response={200: FormBatchOut, **ERRORS})
+def form_batch_choose(
+    request: HttpRequest, batch_id: ObjectId, payload: FormChoicesIn
+) -> FormBatchOut:
+    """Say who an ambiguous person is and which post a 简历 line means; returns the new preview."""
+    user = api_user(request, Role.ORG_DEPARTMENT)
+    batch = lrmx_import.form_batch_get(actor=user, pk=batch_id)
+    unit = None
+    if payload.unit_id is not None:
+        unit = Unit.objects.filter(county_id=user.county_id, pk=payload.unit_id).first()
+        if unit is None:
+            raise ValidationError(_("本县没有这个单位。"))
+    batch = lrmx_import.form_batch_choose(
+        actor=user, batch=batch, matches=payload.matches, lines=payload.lines, unit=unit
+    )
+    return _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch))
+
+
+@router.post("/imports/forms/{batch_id}/confirm", response={200: FormBatchOut, **ERRORS})
+def form_batch_confirm(request: HttpRequest, batch_id: ObjectId) -> FormBatchOut:
+    """Write the whole batch in one transaction, or nothing (400 with every problem)."""
+    user = api_user(request, Role.ORG_DEPARTMENT)
+    batch = lrmx_import.form_batch_get(actor=user, pk=batch_id)
+    return _plan_out(
+        lrmx_import.form_batch_confirm(actor=user, batch=batch, today=timezone.localdate())
+    )

@@ -90,3 +90,51 @@ class ImportJob(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+
+class FormBatchStatus(models.TextChoices):
+    PREVIEW = "preview", _("待确认")
+    DONE = "done", _("已导入")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class FormBatch(models.Model):
+    """A batch of 干部任免审批表 files (.lrmx/.lrm) between upload and the clerk's confirmation.
+
+    The parsed records and the clerk's choices are kept encrypted (they hold ID numbers and
+    résumés) and deleted when the batch is imported, cancelled or left for a day.
+    """
+
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=FormBatchStatus.choices,
+        default=FormBatchStatus.PREVIEW,
+    )
+    file_count = models.PositiveIntegerField(_("文件数"), default=0)
+    person_count = models.PositiveIntegerField(_("人数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    appointment_count = models.PositiveIntegerField(_("新建任职记录"), default=0)
+    payload_cipher = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("任免审批表导入")
+        verbose_name_plural = _("任免审批表导入")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["county", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_count} 个任免审批表文件"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dataio:form_batch", args=[self.pk])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhongjian.dataio import views
+from zhongjian.dataio import lrmx_views, views
 
 app_name = "dataio"
 
@@ -12,5 +12,8 @@ urlpatterns = [
     path("import/jobs/<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
     path("import/jobs/<int:pk>/cancel/", views.job_cancel, name="job_cancel"),
     path("import/jobs/<int:pk>/errors.xlsx", views.job_errors_download, name="job_errors"),
+    path("import/forms/", lrmx_views.form_batch_upload, name="form_upload"),
+    path("import/forms/<int:pk>/", lrmx_views.form_batch_detail, name="form_batch"),
     path("export/<str:name>.xlsx", views.export_download, name="export"),
+    path("export/cadres/<int:pk>.lrmx", lrmx_views.cadre_lrmx, name="cadre_lrmx"),
 ]

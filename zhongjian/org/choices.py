@@ -83,3 +83,16 @@ class EndReason(models.TextChoices):
     RETIRED = "retired", _("退休")
     REMOVED = "removed", _("免职")
     OTHER = "other", _("其他")
+
+
+class ReviewRating(models.TextChoices):
+    """年度考核 rating (《公务员考核规定》第七条).
+
+    优秀 shortens a rank step; a year below 称职 does not count towards it.
+    """
+
+    EXCELLENT = "excellent", _("优秀")
+    COMPETENT = "competent", _("称职")
+    BASICALLY_COMPETENT = "basically_competent", _("基本称职")
+    INCOMPETENT = "incompetent", _("不称职")
+    UNRATED = "unrated", _("不定等次")

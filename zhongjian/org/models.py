@@ -16,6 +16,7 @@ from zhongjian.org.choices import (
     Gender,
     PartyStatus,
     Rank,
+    ReviewRating,
     Tier,
     UnitKind,
 )
@@ -26,6 +27,11 @@ class County(models.Model):
 
     code = models.CharField(_("行政区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=64)
+    # 健康状况 and family members on imported 任免审批表 are sensitive personal information (PIPL
+    # 第28条): kept only where the county decides it needs them, encrypted, every read audited.
+    keeps_sensitive_form_data = models.BooleanField(
+        _("保存任免审批表中的健康状况和家庭成员"), default=False
+    )
 
     class Meta:
         verbose_name = _("县（市、区）")
@@ -219,6 +225,67 @@ class RankGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.get_rank_display()} {self.granted_on}"
+
+
+class AnnualReview(models.Model):
+    """A year's 年度考核 result of a cadre; each 优秀 shortens a rank step by six months."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="annual_reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    rating = models.CharField(_("考核等次"), max_length=24, choices=ReviewRating.choices)
+
+    class Meta:
+        verbose_name = _("年度考核")
+        verbose_name_plural = _("年度考核")
+        ordering = ["cadre_id", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "cadre", "year"], name="org_annualreview_once_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.year} {self.get_rating_display()}"
+
+
+class CadreProfile(models.Model):
+    """What a 干部任免审批表 holds beyond the roster: 籍贯, schools, 简历 as written, photo …
+
+    Filled from imported .lrmx/.lrm files and written back into exported ones. 健康状况 and the
+    family members are kept only when the county allows it, encrypted in `sensitive_cipher`.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    cadre = models.OneToOneField(Cadre, on_delete=models.CASCADE, related_name="profile")
+    native_place = models.CharField(_("籍贯"), max_length=64, blank=True)
+    birthplace = models.CharField(_("出生地"), max_length=64, blank=True)
+    party_join_text = models.CharField(_("入党时间"), max_length=64, blank=True)
+    professional_title = models.CharField(_("专业技术职务"), max_length=100, blank=True)
+    specialty = models.CharField(_("熟悉专业有何专长"), max_length=200, blank=True)
+    # 全日制教育 and 在职教育: [学历, 学位, 院校系及专业（学历）, 院校系及专业（学位）].
+    full_time_education = models.JSONField(_("全日制教育"), default=list, blank=True)
+    in_service_education = models.JSONField(_("在职教育"), default=list, blank=True)
+    resume_text = models.TextField(_("简历"), blank=True)
+    rewards = models.TextField(_("奖惩情况"), blank=True)
+    reviews_text = models.TextField(_("年度考核结果"), blank=True)
+    photo = models.BinaryField(_("照片"), blank=True, editable=False)
+    sensitive_cipher = models.TextField(blank=True, editable=False)
+    # Elements of the source file that Zhongjian does not interpret, written back on export.
+    extra_elements = models.JSONField(default=list, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("任免审批表信息")
+        verbose_name_plural = _("任免审批表信息")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "cadre"], name="org_cadreprofile_per_cadre")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.cadre)
 
 
 class RetirementTrack(models.TextChoices):

@@ -1,9 +1,9 @@
 """Statutory rules computed from the rules tables (退休年龄, 职级晋升年限)."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from zhongjian.org.choices import Gender
+from zhongjian.org.choices import Gender, ReviewRating
 from zhongjian.org.models import RetirementRule, RetirementTrack
 
 
@@ -90,3 +90,23 @@ def latest_birth_date_retiring_by(
         else:
             high = middle - 1
     return datetime.date.fromordinal(low)
+
+
+def rank_service_years(
+    *,
+    since: datetime.date,
+    on: datetime.date,
+    ratings: Mapping[int, str],
+    credit_months: int,
+) -> float:
+    """Years in a rank from SINCE to ON as the step rule counts them (《公务员职务与职级并行规定》
+    第十八、十九条): each year rated 优秀 after SINCE adds CREDIT_MONTHS, a year rated below 称职
+    does not count."""
+    years = (on - since).days / 365.25
+    rated = {year: rating for year, rating in ratings.items() if since.year < year <= on.year}
+    excellent = sum(rating == ReviewRating.EXCELLENT for rating in rated.values())
+    below = sum(
+        rating in (ReviewRating.BASICALLY_COMPETENT, ReviewRating.INCOMPETENT)
+        for rating in rated.values()
+    )
+    return round(years + excellent * credit_months / 12 - below, 1)

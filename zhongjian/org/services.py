@@ -1,6 +1,7 @@
 """Writes to the registry; each runs in one transaction with its audit row."""
 
 import datetime
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -9,12 +10,21 @@ from django.db.models import Model
 
 from zhongjian.core.audit import AuditEntry, audit_record, audit_record_many
 from zhongjian.core.bulk import bulk_insert
-from zhongjian.core.crypto import encrypt_text, keyed_hash
+from zhongjian.core.crypto import decrypt_text, encrypt_text, keyed_hash
 from zhongjian.core.errors import ValidationError
 from zhongjian.core.models import AuditAction
 from zhongjian.core.validation import full_clean_or_raise as _full_clean
 from zhongjian.org.choices import EndReason
-from zhongjian.org.models import Appointment, Cadre, County, Post, RankGrant, Unit
+from zhongjian.org.models import (
+    AnnualReview,
+    Appointment,
+    Cadre,
+    CadreProfile,
+    County,
+    Post,
+    RankGrant,
+    Unit,
+)
 from zhongjian.org.signals import staffing_changed
 
 BULK_BATCH = 2000
@@ -396,3 +406,138 @@ def rank_grant(
         unit_id=cadre.unit_id,
     )
     return grant
+
+
+@transaction.atomic
+def appointment_history_create(
+    *,
+    actor: Any,
+    cadre: Cadre,
+    post: Post,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    end_reason: str = EndReason.REASSIGNED,
+    document_no: str = "",
+) -> Appointment:
+    """Record a past appointment of CADRE to POST (from a 简历), ended on END_DATE.
+
+    Refused when it overlaps the cadre's own appointment to the same post, or when the post was
+    held by its headcount during the whole period already.
+    """
+    if post.county_id != cadre.county_id:
+        raise ValidationError("岗位与干部不属于同一个县。")
+    if end_date < start_date:
+        raise ValidationError("免职时间不能早于任职时间。")
+    overlapping = (
+        Appointment.objects.select_for_update()
+        .filter(post=post, start_date__lte=end_date)
+        .exclude(end_date__lt=start_date)
+    )
+    if overlapping.filter(cadre=cadre).exists():
+        raise ValidationError(f"{cadre.name} 在这段时间已有「{post.title}」的任职记录。")
+    if overlapping.count() >= post.headcount:
+        raise ValidationError(
+            f"「{post.title}」在 {start_date:%Y.%m}—{end_date:%Y.%m} 期间已有 {post.headcount} 人"
+            "任职，超过职数。"
+        )
+    appointment = Appointment(
+        county_id=cadre.county_id,
+        cadre=cadre,
+        post=post,
+        unit_id=post.unit_id,
+        start_date=start_date,
+        end_date=end_date,
+        end_reason=end_reason,
+        document_no=document_no,
+    )
+    _full_clean(appointment)
+    appointment.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="appointment",
+        object_id=appointment.pk,
+        county_id=cadre.county_id,
+        unit_id=post.unit_id,
+        summary="任职记录（历史）",
+    )
+    posts_staffing_changed(posts=[post])
+    return appointment
+
+
+@transaction.atomic
+def cadre_profile_save(
+    *,
+    actor: Any,
+    cadre: Cadre,
+    values: dict[str, Any],
+    sensitive: dict[str, Any] | None = None,
+) -> CadreProfile:
+    """Create or update CADRE's 任免审批表 details; SENSITIVE (健康状况, family) is stored
+    encrypted, and only when the caller passes it (the county allows it)."""
+    profile, created = CadreProfile.objects.get_or_create(
+        cadre=cadre, defaults={"county_id": cadre.county_id}
+    )
+    changed = [name for name, value in values.items() if getattr(profile, name) != value]
+    for name in changed:
+        setattr(profile, name, values[name])
+    if sensitive is not None:
+        profile.sensitive_cipher = encrypt_text(json.dumps(sensitive, ensure_ascii=False))
+        changed.append("sensitive")
+    if changed or created:
+        _full_clean(profile, exclude=["cadre"])
+        profile.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            object_type="cadre_profile",
+            object_id=profile.pk,
+            county_id=cadre.county_id,
+            unit_id=cadre.unit_id,
+            summary=",".join(changed),
+        )
+    return profile
+
+
+def cadre_profile_sensitive(*, actor: Any, profile: CadreProfile) -> dict[str, Any]:
+    """The decrypted 健康状况 and family members of PROFILE; every read is audited."""
+    if not profile.sensitive_cipher:
+        return {"health": "", "family": []}
+    audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        object_type="cadre_profile",
+        object_id=profile.pk,
+        county_id=profile.county_id,
+        unit_id=profile.cadre.unit_id,
+        summary="健康状况和家庭成员",
+    )
+    return json.loads(decrypt_text(profile.sensitive_cipher))
+
+
+@transaction.atomic
+def annual_reviews_save(*, actor: Any, cadre: Cadre, reviews: dict[int, str]) -> int:
+    """Set CADRE's 年度考核 rating for each year in REVIEWS; returns how many rows changed."""
+    existing = {review.year: review for review in AnnualReview.objects.filter(cadre=cadre)}
+    changed = 0
+    for year, rating in sorted(reviews.items()):
+        review = existing.get(year)
+        if review is not None and review.rating == rating:
+            continue
+        if review is None:
+            review = AnnualReview(county_id=cadre.county_id, cadre=cadre, year=year)
+        review.rating = rating
+        _full_clean(review, exclude=["cadre"])
+        review.save()
+        changed += 1
+    if changed:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="annual_review",
+            object_id=cadre.pk,
+            county_id=cadre.county_id,
+            unit_id=cadre.unit_id,
+            summary=f"年度考核 {changed} 年",
+        )
+    return changed

@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell
+from lxml import etree
 
 from zhongjian.pipeline.choices import DocumentKind
 from zhongjian.pipeline.documents import (
@@ -22,7 +23,13 @@ from zhongjian.pipeline.documents import (
 
 TEMPLATE_DIR = Path(__file__).parent / "data" / "doc_templates"
 
+# GB/T 9704-2012 (党政机关公文格式) 7.3: 仿宋 for the body, 小标宋 for the title. Where the
+# GB2312 releases of these faces are missing, Word and WPS fall back to the named alternatives
+# (the font table's altName), which Windows ships.
 EAST_ASIAN_FONT = "宋体"
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "方正小标宋简体"
+FONT_FALLBACKS = {BODY_FONT: "仿宋", TITLE_FONT: "华文中宋", EAST_ASIAN_FONT: "SimSun"}
 LATIN_FONT = "Times New Roman"
 # Chinese type sizes: 二号 for titles, 三号 for letters, 小四 for the form.
 TITLE_SIZE = Pt(22)
@@ -83,14 +90,16 @@ def _decline_statement() -> Document:
 def _letter(*, title: str, body: Sequence[str], signer: str) -> Document:
     """A letter to the organization, laid out after the 党政机关公文格式 (GB/T 9704) margins."""
     document = _new_document(title=title, margins=(Mm(37), Mm(26), Mm(35), Mm(28)))
-    _paragraph(document, title, size=TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, title, size=TITLE_SIZE, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document, "", size=LETTER_SIZE)
-    _paragraph(document, "{{呈报机关}}：", size=LETTER_SIZE)
+    _paragraph(document, "{{呈报机关}}：", size=LETTER_SIZE, font=BODY_FONT)
     for text in body:
-        _paragraph(document, text, size=LETTER_SIZE, first_line_indent=LETTER_SIZE * 2)
+        _paragraph(
+            document, text, size=LETTER_SIZE, font=BODY_FONT, first_line_indent=LETTER_SIZE * 2
+        )
     _paragraph(document, "", size=LETTER_SIZE)
     for text in (signer, "{{日期}}"):
-        _paragraph(document, text, size=LETTER_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        _paragraph(document, text, size=LETTER_SIZE, font=BODY_FONT, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return document
 
 
@@ -103,7 +112,11 @@ def _appointment_form() -> Document:
     page, 奖惩, 考核, 任免理由, family and the approval boxes on the second."""
     document = _new_document(title="干部任免审批表", margins=(Mm(25), Mm(20), Mm(20), Mm(20)))
     _paragraph(
-        document, "干部任免审批表", size=TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+        document,
+        "干部任免审批表",
+        size=TITLE_SIZE,
+        font=TITLE_FONT,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
     )
 
     # Heights leave the 简历 the rest of the first page, as on the printed form.
@@ -124,7 +137,7 @@ def _appointment_form() -> Document:
     ):
         for column, text in enumerate(cells):
             _put(first, row, column, text, label=column % 2 == 0)
-    _put(first, 0, 6, "照片", to_row=3)
+    _put(first, 0, 6, "{{照片}}", to_row=3)
     _put(first, 3, 0, "专业技术\n职务", label=True)
     _put(first, 3, 1, "{{专业技术职务}}", to_column=2)
     _put(first, 3, 3, "熟悉专业\n有何专长", to_column=4, label=True)
@@ -201,7 +214,22 @@ def _new_document(*, title: str, margins: tuple[Length, Length, Length, Length])
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "360")
     spacing.set(qn("w:lineRule"), "auto")
+    _declare_fonts(document)
     return document
+
+
+def _declare_fonts(document: Document) -> None:
+    """Name each Chinese face with its fallback in the font table (w:altName)."""
+    part = next(
+        p for p in document.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"
+    )
+    table = etree.fromstring(part.blob)
+    for name, alternative in FONT_FALLBACKS.items():
+        font = etree.SubElement(table, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, value in (("w:altName", alternative), ("w:charset", "86"), ("w:family", "modern")):
+            etree.SubElement(font, qn(tag)).set(qn("w:val"), value)
+    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _paragraph(
@@ -210,6 +238,7 @@ def _paragraph(
     *,
     size: Length,
     bold: bool = False,
+    font: str | None = None,
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT,
     first_line_indent: Length | None = None,
 ) -> None:
@@ -219,6 +248,8 @@ def _paragraph(
     run = paragraph.add_run(text)
     run.font.size = size
     run.font.bold = bold
+    if font is not None:
+        run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
 def _form_table(document: Document, *, rows: Sequence[Length]) -> Table:

@@ -14,6 +14,7 @@ from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from lxml import etree
 
 from zhongjian.core.errors import ValidationError
@@ -105,6 +106,7 @@ PLACEHOLDERS: Mapping[DocumentKind, frozenset[str]] = {
             "任免理由",
             "呈报单位",
             "填表人",
+            "照片",
             *(
                 family_member_key(row=row, field=field)
                 for row in range(1, FAMILY_MEMBER_ROWS + 1)
@@ -122,8 +124,20 @@ def default_template(*, kind: DocumentKind) -> bytes:
     ).read_bytes()
 
 
-def render_docx(*, template: bytes, context: Mapping[str, str]) -> bytes:
+PHOTO_WIDTH = Mm(25)
+_IMAGE_MARK = "\ue000"
+
+
+def render_docx(
+    *,
+    template: bytes,
+    context: Mapping[str, str],
+    images: Mapping[str, bytes] | None = None,
+) -> bytes:
     """Fill every placeholder of `template` with its value from `context`.
+
+    A placeholder named in `images` becomes that picture (a JPEG or PNG photo, 25 mm wide) where
+    it stands; a picture the image library cannot read leaves the placeholder's text value.
 
     A placeholder that Word split over several runs (after an edit, a spelling mark or a format
     change) is still found; its value takes the formatting of the run where the placeholder
@@ -138,11 +152,39 @@ def render_docx(*, template: bytes, context: Mapping[str, str]) -> bytes:
             % {"keys": "、".join(f"{{{{{key}}}}}" for key in missing)},
             errors=missing,
         )
+    marked = dict(context)
+    for key in images or {}:
+        marked[key] = f"{_IMAGE_MARK}{key}{_IMAGE_MARK}"
     for nodes, text in _paragraphs(document):
-        _fill(nodes=nodes, text=text, context=context)
+        _fill(nodes=nodes, text=text, context=marked)
+    if images:
+        _place_images(document, images=images, context=context)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
+
+
+def _place_images(
+    document: Document, *, images: Mapping[str, bytes], context: Mapping[str, str]
+) -> None:
+    for part in document.part.package.iter_parts():
+        if part.content_type not in _TEXT_PARTS:
+            continue
+        for node in list(part.element.iter(qn("w:t"))):
+            if not node.text or _IMAGE_MARK not in node.text:
+                continue
+            before, key, after = node.text.split(_IMAGE_MARK, 2)
+            try:
+                inline = part.new_pic_inline(io.BytesIO(images[key]), width=PHOTO_WIDTH)
+            except Exception:  # an unreadable picture: python-docx raises several kinds
+                _write(node, before + context.get(key, "") + after)
+                continue
+            _write(node, before + after)
+            run = OxmlElement("w:r")
+            drawing = OxmlElement("w:drawing")
+            drawing.append(inline)
+            run.append(drawing)
+            node.getparent().addnext(run)
 
 
 def template_placeholders(*, template: bytes) -> set[str]:

@@ -1,13 +1,14 @@
 """Eligibility hints shown beside bench candidates, from the rules tables (DESIGN §4)."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from zhongjian.org.choices import Establishment, Rank, UnitKind
 from zhongjian.org.models import Cadre, Post, RankStepRule
-from zhongjian.org.rules import add_months
+from zhongjian.org.rules import add_months, rank_service_years
 from zhongjian.org.selectors import years_between
 from zhongjian.pipeline.choices import EligibilityKey
 from zhongjian.pipeline.models import EligibilityRule
@@ -52,12 +53,13 @@ def eligibility_hints(
     steps: dict[str, RankStepRule],
     rank_since: datetime.date | None,
     holds_section_leadership: bool,
+    ratings: Mapping[int, str] | None = None,
 ) -> list[Hint]:
     """Hints on CADRE for POST: years in rank, township minimum service, 遴选 eligibility.
 
     Hints inform the organization department's judgement; none of them refuses anything.
     """
-    hints = [_rank_hint(cadre=cadre, on=on, steps=steps, since=rank_since)]
+    hints = [_rank_hint(cadre=cadre, on=on, steps=steps, since=rank_since, ratings=ratings or {})]
     age = cadre.age_on(on)
     township_years = thresholds[EligibilityKey.TOWNSHIP_MIN_SERVICE_YEARS]
     start = cadre.grassroots_start_date or cadre.work_start_date
@@ -106,6 +108,7 @@ def _rank_hint(
     on: datetime.date,
     steps: dict[str, RankStepRule],
     since: datetime.date | None,
+    ratings: Mapping[int, str],
 ) -> Hint:
     if not cadre.rank:
         return Hint("info", _("无公务员职级记录。"))
@@ -113,7 +116,9 @@ def _rank_hint(
     step = steps.get(cadre.rank)
     if step is None or since is None:
         return Hint("info", _("现职级：%(rank)s。") % {"rank": label})
-    years = years_between(since, on)
+    years = rank_service_years(
+        since=since, on=on, ratings=ratings, credit_months=step.excellent_rating_credit_months
+    )
     values = {
         "rank": label,
         "years": years,

@@ -70,6 +70,16 @@ urlpatterns = [
         documents.appointment_form_view,
         name="appointment_form",
     ),
+    path(
+        "candidates/<int:pk>/appointment-form.lrmx",
+        documents.candidate_lrmx_view,
+        name="candidate_lrmx",
+    ),
+    path(
+        "processes/<int:pk>/appointment-forms.zip",
+        documents.process_candidates_lrmx_view,
+        name="process_candidates_lrmx",
+    ),
     path("templates/", documents.template_list, name="templates"),
     path("templates/<str:kind>.docx", documents.template_download, name="template_download"),
     path("cadres/<int:pk>/", cadres.cadre_record, name="cadre_record"),

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zhongjian.core.permissions import scoped
 from zhongjian.org.choices import MID_LEVEL_TIERS
-from zhongjian.org.models import Appointment, Post, RankGrant
+from zhongjian.org.models import AnnualReview, Appointment, Post, RankGrant
 from zhongjian.org.selectors import post_list
 from zhongjian.pipeline.choices import BenchReadiness
 from zhongjian.pipeline.models import BenchEntry
@@ -92,6 +92,11 @@ def bench_for_posts(*, posts: list[Post], today: datetime.date) -> list[PostBenc
         )
         if current_rank[cadre_id] == rank
     }
+    ratings: dict[int, dict[int, str]] = defaultdict(dict)
+    for cadre_id, year, rating in AnnualReview.objects.filter(cadre_id__in=cadre_ids).values_list(
+        "cadre_id", "year", "rating"
+    ):
+        ratings[cadre_id][year] = rating
     leaders = set(
         Appointment.objects.filter(
             cadre_id__in=cadre_ids,
@@ -112,6 +117,7 @@ def bench_for_posts(*, posts: list[Post], today: datetime.date) -> list[PostBenc
             steps=steps,
             rank_since=rank_since.get(entry.cadre_id),
             holds_section_leadership=entry.cadre_id in leaders,
+            ratings=ratings.get(entry.cadre_id),
         )
         lines[entry.post_id][entry.readiness].append(BenchLine(entry=entry, hints=hints))
     return [

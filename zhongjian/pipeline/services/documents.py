@@ -13,17 +13,28 @@ from zhongjian.core.audit import audit_record
 from zhongjian.core.errors import ValidationError
 from zhongjian.core.models import AuditAction
 from zhongjian.core.workdays import chinese_date
+from zhongjian.dataio.lrmx import FormRecord, PartialDate, parse_date
+from zhongjian.dataio.lrmx_export import FormFile, form_record, lrmx_file, lrmx_zip, post_label
 from zhongjian.org.models import Appointment, Cadre, County
 from zhongjian.pipeline.access import require_org_department
-from zhongjian.pipeline.choices import DepartureKind, DocumentKind, ExitReason
+from zhongjian.pipeline.choices import CandidateOutcome, DepartureKind, DocumentKind, ExitReason
 from zhongjian.pipeline.documents import (
+    FAMILY_MEMBER_FIELDS,
+    FAMILY_MEMBER_ROWS,
     MAX_TEMPLATE_BYTES,
     PLACEHOLDERS,
     default_template,
+    family_member_key,
     render_docx,
     validate_template,
 )
-from zhongjian.pipeline.models import Candidate, Decline, Departure, DocumentTemplate
+from zhongjian.pipeline.models import (
+    Candidate,
+    Decline,
+    Departure,
+    DocumentTemplate,
+    SelectionProcess,
+)
 
 _OPEN_END = "　" * 4
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -95,7 +106,7 @@ def _posts_on(cadre: Cadre, day: datetime.date) -> str:
         .select_related("post__unit")
         .order_by("start_date")
     )
-    return "、".join(f"{a.post.unit.name}{a.post.title}" for a in held)
+    return "、".join(post_label(a.post) for a in held)
 
 
 def _recipient(county: County) -> str:
@@ -174,7 +185,7 @@ def decline_statement(*, actor: Any, decline: Decline) -> GeneratedDocument:
             "姓名": cadre.name,
             "工作单位": cadre.unit.name,
             "现任职务": _posts_on(cadre, decline.declined_on),
-            "拟任职务": f"{decline.post.unit.name}{decline.post.title}",
+            "拟任职务": post_label(decline.post),
             "不接受原因": decline.get_reason_display(),
             "具体情况": decline.note or _("无"),
             "日期": chinese_date(decline.declined_on),
@@ -182,48 +193,152 @@ def decline_statement(*, actor: Any, decline: Decline) -> GeneratedDocument:
     )
 
 
-@transaction.atomic
-def appointment_form(
+def _selection_form(
     *, actor: Any, candidate: Candidate, today: datetime.date
-) -> GeneratedDocument:
-    """The 干部任免审批表 for a candidate, with the 简历 from the appointment history.
-
-    Fields the registry does not hold (籍贯, 入党时间, family members, awards …) stay empty for
-    the clerk to fill in by hand.
-    """
+) -> tuple[Cadre, FormRecord]:
+    """The 任免审批表 record of a candidate: 拟任 the selection's post, 拟免 the mid-level and
+    leadership posts held before it (once appointed, as they were the day before)."""
     require_org_department(actor, county_id=candidate.county_id)
     cadre, process = candidate.cadre, candidate.process
-    history = Appointment.objects.filter(cadre=cadre).select_related("post__unit")
-    # One line per post, as the form's 简历 is written: 2015.03—2019.08　青石镇党政办主任.
-    resume = "\n".join(
-        f"{_month(a.start_date)}—{_month(a.end_date) or _OPEN_END}　{a.post}"
-        for a in history.order_by("start_date", "id")
-    )
-    # Once appointed, the form shows the posts held before the appointment.
     as_of = (
         process.appointment.start_date - datetime.timedelta(days=1)
         if process.appointment is not None and process.appointment.cadre_id == cadre.pk
         else today
     )
-    current = _posts_on(cadre, as_of)
-    return _render(
+    record = form_record(
         actor=actor,
-        kind=DocumentKind.APPOINTMENT_FORM,
         cadre=cadre,
-        obj=candidate,
-        values={
-            "姓名": cadre.name,
-            "性别": cadre.get_gender_display(),
-            "出生年月": f"{_month(cadre.birth_date)}\n（{cadre.age_on(today)}岁）",
-            "民族": cadre.ethnicity,
-            "参加工作时间": _month(cadre.work_start_date),
-            "全日制学历学位": cadre.get_education_display(),
-            "现任职务": current,
-            "拟任职务": f"{process.post.unit.name}{process.post.title}",
-            "拟免职务": current,
-            "简历": resume,
-            "任免理由": process.reason or _("工作需要"),
-            "呈报单位": _recipient(cadre.county),
-            "填表人": str(actor) if actor is not None else "",
-        },
+        today=today,
+        proposed=post_label(process.post),
+        reason=process.reason or _("工作需要"),
+        reporting_unit=_recipient(cadre.county),
+        as_of=as_of,
     )
+    return cadre, record
+
+
+def form_context(record: FormRecord, *, today: datetime.date) -> dict[str, str]:
+    """The 任免审批表 template's placeholders filled from RECORD."""
+
+    def month(value: PartialDate | None) -> str:
+        return value.dotted() if value else ""
+
+    age = ""
+    if record.birth is not None:
+        age = str(today.year - record.birth.year - (today.month < record.birth.month))
+    resume = "\n".join(
+        "\n".join(
+            (
+                f"{month(line.start)}—{month(line.end) or _OPEN_END}　{line.text}"
+                if line.start
+                else line.text,
+                *line.details,
+            )
+        )
+        for line in record.resume
+    )
+    values = {
+        "姓名": record.name,
+        "性别": record.gender,
+        "出生年月": f"{month(record.birth)}\n（{age}岁）" if record.birth else "",
+        "民族": record.ethnicity,
+        "籍贯": record.native_place,
+        "出生地": record.birthplace,
+        "入党时间": record.party_join_text or month(record.party_join),
+        "参加工作时间": month(record.work_start),
+        "健康状况": record.health,
+        "专业技术职务": record.professional_title,
+        "熟悉专业有何专长": record.specialty,
+        "全日制学历学位": "\n".join(
+            filter(None, (record.full_time.level, record.full_time.degree))
+        ),
+        "全日制毕业院校系及专业": "\n".join(
+            dict.fromkeys(
+                filter(None, (record.full_time.level_school, record.full_time.degree_school))
+            )
+        ),
+        "在职学历学位": "\n".join(
+            filter(None, (record.in_service.level, record.in_service.degree))
+        ),
+        "在职毕业院校系及专业": "\n".join(
+            dict.fromkeys(
+                filter(None, (record.in_service.level_school, record.in_service.degree_school))
+            )
+        ),
+        "现任职务": record.current_posts,
+        "拟任职务": record.proposed_posts,
+        "拟免职务": record.removed_posts,
+        "简历": resume,
+        "奖惩情况": record.rewards or _("无"),
+        "年度考核结果": record.reviews_text,
+        "任免理由": record.reason,
+        "呈报单位": record.reporting_unit,
+        "填表人": record.filled_by,
+        "照片": "" if record.photo else _("照片"),
+    }
+    for row, member in enumerate(record.family[:FAMILY_MEMBER_ROWS], start=1):
+        birth = _family_age(member.birth, today)
+        for field, value in zip(
+            FAMILY_MEMBER_FIELDS,
+            (member.relation, member.name, birth, member.political_status, member.work),
+            strict=True,
+        ):
+            values[family_member_key(row=row, field=field)] = value
+    return values
+
+
+def _family_age(birth: str, today: datetime.date) -> str:
+    """The 年龄 column: an age from yyyyMM, or the text as written (已去世 …)."""
+    try:
+        born = parse_date(birth)
+    except ValueError:
+        return birth
+    if born is None:
+        return ""
+    return str(today.year - born.year - (today.month < born.month))
+
+
+@transaction.atomic
+def appointment_form(
+    *, actor: Any, candidate: Candidate, today: datetime.date
+) -> GeneratedDocument:
+    """The 干部任免审批表 (.docx) of a candidate, from the same record as its .lrmx file."""
+    cadre, record = _selection_form(actor=actor, candidate=candidate, today=today)
+    kind = DocumentKind.APPOINTMENT_FORM
+    context = {key: value for key, value in form_context(record, today=today).items()}
+    context = {key: context.get(key, "") for key in PLACEHOLDERS[kind]}
+    content = render_docx(
+        template=template_bytes(county=cadre.county, kind=kind),
+        context=context,
+        images={"照片": record.photo} if record.photo else None,
+    )
+    _export(actor, kind, candidate, cadre)
+    return GeneratedDocument(filename=f"{kind.label}-{cadre.name}.docx", content=content)
+
+
+@transaction.atomic
+def candidate_lrmx(*, actor: Any, candidate: Candidate, today: datetime.date) -> FormFile:
+    """The candidate's 任免审批表 as a .lrmx file for the official editor."""
+    cadre, record = _selection_form(actor=actor, candidate=candidate, today=today)
+    return lrmx_file(actor=actor, cadre=cadre, record=record)
+
+
+@transaction.atomic
+def process_candidates_lrmx(
+    *, actor: Any, process: SelectionProcess, today: datetime.date
+) -> FormFile:
+    """Every candidate still in the running (not declined or withdrawn) as .lrmx files in a .zip."""
+    require_org_department(actor, county_id=process.county_id)
+    candidates = (
+        process.candidates.exclude(
+            outcome__in=(CandidateOutcome.DECLINED, CandidateOutcome.WITHDRAWN)
+        )
+        .select_related(
+            "cadre__county", "cadre__unit", "process__post__unit", "process__appointment"
+        )
+        .order_by("id")
+    )
+    files = [candidate_lrmx(actor=actor, candidate=c, today=today) for c in candidates]
+    if not files:
+        raise ValidationError(_("这个选任流程没有可导出的人选。"))
+    return lrmx_zip(files=files, name=f"任免审批表-{post_label(process.post)}")

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from zhongjian.core.errors import DomainError
 from zhongjian.core.permissions import require_roles
+from zhongjian.dataio.lrmx_views import file_response
 from zhongjian.pipeline.access import WRITE_ROLES
 from zhongjian.pipeline.choices import DocumentKind
 from zhongjian.pipeline.documents import PLACEHOLDERS
 from zhongjian.pipeline.forms import TemplateUploadForm
 from zhongjian.pipeline.models import DocumentTemplate
 from zhongjian.pipeline.selectors.departures import departure_get
-from zhongjian.pipeline.selectors.selection import candidate_get, decline_get
+from zhongjian.pipeline.selectors.selection import candidate_get, decline_get, process_get
 from zhongjian.pipeline.services import documents as services
 
 
@@ -47,6 +48,28 @@ def appointment_form_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, candidate=candidate, today=timezone.localdate()
         )
     )
+
+
+@require_roles(*WRITE_ROLES)
+def candidate_lrmx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_get(user=request.user, pk=pk)
+    return file_response(
+        services.candidate_lrmx(actor=request.user, candidate=candidate, today=timezone.localdate())
+    )
+
+
+@require_roles(*WRITE_ROLES)
+def process_candidates_lrmx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every remaining candidate's .lrmx in one .zip, to send up the line."""
+    process = process_get(user=request.user, pk=pk)
+    try:
+        archive = services.process_candidates_lrmx(
+            actor=request.user, process=process, today=timezone.localdate()
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(process)
+    return file_response(archive)
 
 
 @require_roles(*WRITE_ROLES)
