@@ -239,7 +239,7 @@ class FormChoicesIn(Schema):
     unit_id: OptionalId = None
 
 
-@router.post("/imports/forms", response={201: FormBatchOut, **ERRORS})
+@router.post("/form-imports", response={201: FormBatchOut, **ERRORS})
 def form_batch_submit(
     request: HttpRequest,
     files: File[list[UploadedFile]],
@@ -247,7 +247,7 @@ def form_batch_submit(
     establishment: Form[Establishment] = Establishment.ADMINISTRATIVE,
 ) -> Status[FormBatchOut]:
     """Upload 干部任免审批表 files (.lrmx, .lrm with .pic, or .zip; multipart `files`) and get the
-    per-person preview; nothing is written until `POST /imports/forms/{id}/confirm`."""
+    per-person preview; nothing is written until `POST /form-imports/{id}/confirm`."""
     user = api_user(request, Role.ORG_DEPARTMENT)
     if sum(f.size or 0 for f in files) > lrmx.MAX_BATCH_BYTES:
         raise ValidationError(
@@ -267,7 +267,7 @@ def form_batch_submit(
     return Status(201, _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch)))
 
 
-@router.get("/imports/forms/{batch_id}", response={200: FormBatchOut, **ERRORS})
+@router.get("/form-imports/{batch_id}", response={200: FormBatchOut, **ERRORS})
 def form_batch_get(request: HttpRequest, batch_id: ObjectId) -> FormBatchOut:
     """The batch's preview against today's registry."""
     user = api_user(request, Role.ORG_DEPARTMENT)
@@ -275,7 +275,7 @@ def form_batch_get(request: HttpRequest, batch_id: ObjectId) -> FormBatchOut:
     return _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch))
 
 
-@router.post("/imports/forms/{batch_id}/choices", response={200: FormBatchOut, **ERRORS})
+@router.post("/form-imports/{batch_id}/choices", response={200: FormBatchOut, **ERRORS})
 def form_batch_choose(
     request: HttpRequest, batch_id: ObjectId, payload: FormChoicesIn
 ) -> FormBatchOut:
@@ -293,7 +293,7 @@ def form_batch_choose(
     return _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch))
 
 
-@router.post("/imports/forms/{batch_id}/confirm", response={200: FormBatchOut, **ERRORS})
+@router.post("/form-imports/{batch_id}/confirm", response={200: FormBatchOut, **ERRORS})
 def form_batch_confirm(request: HttpRequest, batch_id: ObjectId) -> FormBatchOut:
     """Write the whole batch in one transaction, or nothing (400 with every problem)."""
     user = api_user(request, Role.ORG_DEPARTMENT)

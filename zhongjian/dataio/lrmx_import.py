@@ -222,9 +222,13 @@ def form_batch_choose(
     unit: Unit | None = None,
 ) -> FormBatch:
     """Record the clerk's choices: which cadre a person is (or NEW), which post a 简历 line means
-    (or SKIP), keyed `"<person>"` and `"<person>-<line>"`; and the unit for new people."""
+    (or SKIP), keyed `"<person>"` and `"<person>-<line>"`; and the unit for new people.
+
+    BATCH itself is updated too, so a preview computed from it afterwards shows the choices.
+    """
     county = _require_org_department(actor)
-    batch = FormBatch.objects.select_for_update().get(pk=batch.pk, county=county)
+    locked = FormBatch.objects.select_for_update().get(pk=batch.pk, county=county)
+    batch.payload_cipher, batch.status = locked.payload_cipher, locked.status
     _require_preview(batch)
     payload = _payload(batch)
     if matches:

@@ -24,8 +24,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """A file input that takes several files; each is checked like a single upload."""
+
+    def clean(self, data: object, initial: object = None) -> list[object]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
 class FormBatchForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=gettext_lazy("任免审批表文件"),
         widget=MultipleFileInput(attrs={"multiple": True, "accept": ".lrmx,.lrm,.pic,.zip"}),
         help_text=gettext_lazy("可多选 .lrmx、.lrm（连同同名 .pic 照片）文件，或一个 .zip 压缩包"),
