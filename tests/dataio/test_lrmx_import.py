@@ -343,3 +343,26 @@ def test_imported_form_exports_with_what_it_had(personas: Personas) -> None:
     ):
         assert getattr(again, name) == getattr(original, name), name
     assert [line.text for line in again.resume] == [line.text for line in original.resume]
+
+
+def test_a_month_only_date_keeps_the_registered_day(personas: Personas) -> None:
+    """The form says 1985.03; the roster knows 1985-03-12: the day is kept, nothing changes."""
+    cadre = personas.cadre_a
+    batch = submit(
+        personas,
+        (
+            "z.lrmx",
+            lrmx_xml(
+                XingMing=cadre.name,
+                ChuShengNianYue="198503",
+                CanJiaGongZuoShiJian="200707",
+                ShenFenZheng="",
+                JianLi="",
+            ),
+        ),
+    )
+    (person,) = form_batch_plan(actor=personas.org, batch=batch).people
+    assert "出生日期" not in person.changes and "参加工作时间" not in person.changes
+    form_batch_confirm(actor=personas.org, batch=batch, today=TODAY)
+    cadre.refresh_from_db()
+    assert cadre.birth_date == datetime.date(1985, 3, 12)

@@ -487,11 +487,26 @@ def _party_status(record: lrmx.FormRecord) -> str:
     return PartyStatus.MASSES
 
 
+def _update_fields(cadre: Cadre, record: lrmx.FormRecord) -> dict[str, Any]:
+    """The roster fields the form changes on a matched cadre. A month-only form date (the 1st)
+    does not overwrite a registered day of the same month: the registry is more precise."""
+    fields = {}
+    for name, value in _cadre_fields(record).items():
+        current = getattr(cadre, name)
+        if (
+            isinstance(value, datetime.date)
+            and value.day == 1
+            and (current.year, current.month) == (value.year, value.month)
+        ):
+            continue
+        if current != value:
+            fields[name] = value
+    return fields
+
+
 def _changes(cadre: Cadre, record: lrmx.FormRecord, county: County) -> list[str]:
     changes = [
-        str(Cadre._meta.get_field(name).verbose_name)
-        for name, value in _cadre_fields(record).items()
-        if getattr(cadre, name) != value
+        str(Cadre._meta.get_field(name).verbose_name) for name in _update_fields(cadre, record)
     ]
     if record.id_number:
         # Always listed, never compared: the preview must not confirm a guessed number.
@@ -592,7 +607,7 @@ def _write_person(
                 actor=actor,
                 cadre=person.cadre,
                 id_number=record.id_number or None,
-                **fields,
+                **_update_fields(person.cadre, record),
             )
         org_services.cadre_profile_save(
             actor=actor,
