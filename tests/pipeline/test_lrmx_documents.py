@@ -5,9 +5,10 @@ import zipfile
 
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.conftest import Personas, client_for
 from tests.pipeline.conftest import Selection
 from zhongjian.dataio import lrmx
+from zhongjian.pipeline.models import Departure
 
 
 def test_candidate_lrmx_and_docx_agree(running: Selection) -> None:
@@ -32,3 +33,27 @@ def test_candidate_lrmx_and_docx_agree(running: Selection) -> None:
     assert client_for(sel.personas.head_a).get(
         reverse("pipeline:candidate_lrmx", args=[candidate.pk])
     ).status_code in (403, 404)
+
+
+def _docx_text(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read("word/document.xml").decode()
+
+
+def test_resignation_report_comes_before_the_departure(personas: Personas) -> None:
+    """The 辞职报告 is drafted while the cadre still holds the post, names the post once with its
+    unit, and registers nothing."""
+    url = reverse("pipeline:resignation_application", args=[personas.cadre_a.pk])
+    client = client_for(personas.org)
+    assert client.get(url).status_code == 200
+    answer = client.post(
+        url, {"on": "2024-11-01", "reasons": ["far_from_home"], "details": "家在外省"}
+    )
+    assert answer.status_code == 200
+    text = _docx_text(answer.content)
+    assert "现任青石镇党政综合办公室主任" in text and "青石镇青石镇" not in text
+    assert "家在外省" in text and "2024年11月1日" in text
+    assert not Departure.objects.exists()
+    assert client.post(url, {"on": "", "reasons": ["nope"]}).status_code == 400
+    assert client_for(personas.head_a).get(url).status_code == 403
+    assert client_for(personas.outsider_org).get(url).status_code == 404

@@ -59,7 +59,7 @@ def _resignation_report() -> Document:
         title="辞职报告",
         body=(
             "本人{{姓名}}，{{性别}}，{{民族}}，{{出生年月}}出生，{{政治面貌}}，{{学历}}，"
-            "{{参加工作时间}}参加工作，现任{{工作单位}}{{现任职务}}，{{职级}}。",
+            "{{参加工作时间}}参加工作，现任{{工作单位}}{{现任职务}}{{职级}}。",
             # No law is named: 公务员法 第十三章 and the 事业单位 rules both apply in a county
             # where administrative posts are held by staff of either establishment (混编混岗).
             "因{{辞职原因}}，经慎重考虑，本人根据有关规定申请辞去公职。",

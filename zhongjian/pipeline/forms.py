@@ -217,6 +217,17 @@ class ExitInterviewForm(forms.Form):
     would_return_if = text_field(_("什么条件下愿意回来"))
 
 
+class ResignationApplicationForm(forms.Form):
+    on = date_field(_("报告日期"))
+    reasons = forms.MultipleChoiceField(
+        label=_("辞职原因（可多选）"),
+        choices=ExitReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    details = text_field(_("具体情况"), rows=4)
+
+
 class TemplateUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("文书类型"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("模板文件（.docx）"))

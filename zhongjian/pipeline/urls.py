@@ -83,4 +83,9 @@ urlpatterns = [
     path("templates/", documents.template_list, name="templates"),
     path("templates/<str:kind>.docx", documents.template_download, name="template_download"),
     path("cadres/<int:pk>/", cadres.cadre_record, name="cadre_record"),
+    path(
+        "cadres/<int:pk>/resignation-report/",
+        documents.resignation_application_view,
+        name="resignation_application",
+    ),
 ]

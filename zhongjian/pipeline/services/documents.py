@@ -15,6 +15,7 @@ from zhongjian.core.models import AuditAction
 from zhongjian.core.workdays import chinese_date
 from zhongjian.dataio.lrmx import FormRecord, PartialDate, parse_date
 from zhongjian.dataio.lrmx_export import FormFile, form_record, lrmx_file, lrmx_zip, post_label
+from zhongjian.org.choices import CadreStatus
 from zhongjian.org.models import Appointment, Cadre, County
 from zhongjian.pipeline.access import require_org_department
 from zhongjian.pipeline.choices import CandidateOutcome, DepartureKind, DocumentKind, ExitReason
@@ -98,15 +99,21 @@ def _month(day: datetime.date | None) -> str:
     return f"{day:%Y.%m}" if day else ""
 
 
-def _posts_on(cadre: Cadre, day: datetime.date) -> str:
-    """The posts CADRE held on DAY, as a 现任职务 line: 青石镇党委副书记、组织委员."""
+def _posts_on(cadre: Cadre, day: datetime.date, *, without_unit: str = "") -> str:
+    """The posts CADRE held on DAY, as a 现任职务 line: 青石镇党委副书记、组织委员. With
+    WITHOUT_UNIT, posts of that unit are named without it (the letter names the unit already)."""
     held = (
         Appointment.objects.filter(cadre=cadre, start_date__lte=day)
         .exclude(end_date__lt=day)
         .select_related("post__unit")
         .order_by("start_date")
     )
-    return "、".join(post_label(a.post) for a in held)
+    return "、".join(
+        a.post.title.removeprefix(without_unit)
+        if without_unit and a.post.unit.name == without_unit
+        else post_label(a.post)
+        for a in held
+    )
 
 
 def _recipient(county: County) -> str:
@@ -135,22 +142,22 @@ def _render(
     return GeneratedDocument(filename=f"{kind.label}-{cadre.name}.docx", content=content)
 
 
-@transaction.atomic
-def resignation_report(*, actor: Any, departure: Departure) -> GeneratedDocument:
-    """The 辞职报告 of a resignation, from the cadre's record and the exit interview."""
-    require_org_department(actor, county_id=departure.county_id)
-    if departure.kind != DepartureKind.RESIGNATION:
-        raise ValidationError(_("只有以辞职方式离岗的才能生成辞职报告。"))
-    cadre = departure.cadre
-    interview = getattr(departure, "exit_interview", None)
-    reasons = "、".join(
-        str(ExitReason(reason).label) for reason in (interview.reasons if interview else [])
-    )
+def _resignation(
+    *,
+    actor: Any,
+    cadre: Cadre,
+    obj: Any,
+    reasons: list[str],
+    details: str,
+    on: datetime.date,
+    posts_on: datetime.date,
+) -> GeneratedDocument:
+    rank = cadre.get_rank_display()
     return _render(
         actor=actor,
         kind=DocumentKind.RESIGNATION_REPORT,
         cadre=cadre,
-        obj=departure,
+        obj=obj,
         values={
             "呈报机关": _recipient(cadre.county),
             "姓名": cadre.name,
@@ -160,13 +167,52 @@ def resignation_report(*, actor: Any, departure: Departure) -> GeneratedDocument
             "政治面貌": cadre.get_party_status_display(),
             "学历": cadre.get_education_display(),
             "参加工作时间": f"{cadre.work_start_date.year}年{cadre.work_start_date.month}月",
-            "工作单位": departure.unit.name,
-            "现任职务": _posts_on(cadre, departure.departed_on),
-            "职级": cadre.get_rank_display(),
-            "辞职原因": reasons or _("个人原因"),
-            "具体情况": (interview.details if interview else "") or departure.note,
-            "日期": chinese_date(departure.departed_on),
+            "工作单位": cadre.unit.name,
+            "现任职务": _posts_on(cadre, posts_on, without_unit=cadre.unit.name),
+            # With its comma, so that a cadre without a rank (事业 staff) reads without a gap.
+            "职级": f"，{rank}" if rank else "",
+            "辞职原因": "、".join(str(ExitReason(r).label) for r in reasons) or _("个人原因"),
+            "具体情况": details,
+            "日期": chinese_date(on),
         },
+    )
+
+
+@transaction.atomic
+def resignation_application(
+    *, actor: Any, cadre: Cadre, reasons: list[str], details: str, on: datetime.date
+) -> GeneratedDocument:
+    """The 辞职报告 a cadre hands in before anything is decided: the posts still held on ON.
+
+    It comes first; the departure is registered only once the resignation is approved.
+    """
+    require_org_department(actor, county_id=cadre.county_id)
+    if cadre.status != CadreStatus.ACTIVE:
+        raise ValidationError(_("只有在职干部才能起草辞职报告。"))
+    unknown = set(reasons) - set(ExitReason.values)
+    if unknown:
+        raise ValidationError(_("请从列表中选择辞职原因。"))
+    return _resignation(
+        actor=actor, cadre=cadre, obj=cadre, reasons=reasons, details=details, on=on, posts_on=on
+    )
+
+
+@transaction.atomic
+def resignation_report(*, actor: Any, departure: Departure) -> GeneratedDocument:
+    """The 辞职报告 of a registered resignation, from the record and the exit interview, with the
+    posts held the day before the departure (they ended with it)."""
+    require_org_department(actor, county_id=departure.county_id)
+    if departure.kind != DepartureKind.RESIGNATION:
+        raise ValidationError(_("只有以辞职方式离岗的才能生成辞职报告。"))
+    interview = getattr(departure, "exit_interview", None)
+    return _resignation(
+        actor=actor,
+        cadre=departure.cadre,
+        obj=departure,
+        reasons=list(interview.reasons) if interview else [],
+        details=(interview.details if interview else "") or departure.note,
+        on=departure.departed_on,
+        posts_on=departure.departed_on - datetime.timedelta(days=1),
     )
 
 
@@ -184,7 +230,7 @@ def decline_statement(*, actor: Any, decline: Decline) -> GeneratedDocument:
             "呈报机关": _recipient(cadre.county),
             "姓名": cadre.name,
             "工作单位": cadre.unit.name,
-            "现任职务": _posts_on(cadre, decline.declined_on),
+            "现任职务": _posts_on(cadre, decline.declined_on, without_unit=cadre.unit.name),
             "拟任职务": post_label(decline.post),
             "不接受原因": decline.get_reason_display(),
             "具体情况": decline.note or _("无"),

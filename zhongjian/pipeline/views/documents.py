@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from zhongjian.core.errors import DomainError
 from zhongjian.core.permissions import require_roles
 from zhongjian.dataio.lrmx_views import file_response
+from zhongjian.org.selectors import cadre_get
 from zhongjian.pipeline.access import WRITE_ROLES
 from zhongjian.pipeline.choices import DocumentKind
 from zhongjian.pipeline.documents import PLACEHOLDERS
-from zhongjian.pipeline.forms import TemplateUploadForm
+from zhongjian.pipeline.forms import ResignationApplicationForm, TemplateUploadForm
 from zhongjian.pipeline.models import DocumentTemplate
 from zhongjian.pipeline.selectors.departures import departure_get
 from zhongjian.pipeline.selectors.selection import candidate_get, decline_get, process_get
@@ -32,6 +33,35 @@ def docx_response(document: services.GeneratedDocument) -> HttpResponse:
 def resignation_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     departure = departure_get(user=request.user, pk=pk)
     return docx_response(services.resignation_report(actor=request.user, departure=departure))
+
+
+@require_roles(*WRITE_ROLES)
+def resignation_application_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft the 辞职报告 of a cadre still in post; nothing is registered by it."""
+    cadre = cadre_get(user=request.user, pk=pk)
+    form = ResignationApplicationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                return docx_response(
+                    services.resignation_application(
+                        actor=request.user,
+                        cadre=cadre,
+                        reasons=form.cleaned_data["reasons"],
+                        details=form.cleaned_data["details"],
+                        on=form.cleaned_data["on"],
+                    )
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+    return render(
+        request,
+        "pipeline/resignation_application.html",
+        {"cadre": cadre, "form": form},
+        status=status,
+    )
 
 
 @require_roles(*WRITE_ROLES)
