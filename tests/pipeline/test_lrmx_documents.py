@@ -57,3 +57,19 @@ def test_resignation_report_comes_before_the_departure(personas: Personas) -> No
     assert client.post(url, {"on": "", "reasons": ["nope"]}).status_code == 400
     assert client_for(personas.head_a).get(url).status_code == 403
     assert client_for(personas.outsider_org).get(url).status_code == 404
+
+
+def test_the_photo_is_placed_in_the_form() -> None:
+    """The {{照片}} box takes the photo as a picture; without one it keeps the word 照片."""
+    from tests.dataio.lrmx_fixtures import tiny_png
+    from zhongjian.pipeline.choices import DocumentKind
+    from zhongjian.pipeline.documents import PLACEHOLDERS, default_template, render_docx
+
+    template = default_template(kind=DocumentKind.APPOINTMENT_FORM)
+    context = dict.fromkeys(PLACEHOLDERS[DocumentKind.APPOINTMENT_FORM], "")
+    with_photo = render_docx(template=template, context=context, images={"照片": tiny_png()})
+    with zipfile.ZipFile(io.BytesIO(with_photo)) as archive:
+        assert any(name.startswith("word/media/") for name in archive.namelist())
+        assert "<w:drawing>" in archive.read("word/document.xml").decode()
+    without = render_docx(template=template, context={**context, "照片": "照片"})
+    assert "照片" in _docx_text(without)
