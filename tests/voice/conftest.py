@@ -121,6 +121,16 @@ def answers_for(wave: Wave, level: float) -> dict[str, dict[str, int]]:
     return answers
 
 
+def show(client: Client, code: str, **extra: str):  # type: ignore[no-untyped-def]
+    """Opens the questions of CODE as the answer page does: the code in the POST body."""
+    return client.post(reverse("voice:answer"), {"code": code, **extra})
+
+
+def submit(client: Client, code: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Submits answers with CODE as the answer page does."""
+    return client.post(reverse("voice:answer"), {"code": code, "submit": "1", **data})
+
+
 def form_data(wave: Wave, level: float, comment: str = "") -> dict[str, str]:
     data = {
         f"{code}.{item}": str(value)
