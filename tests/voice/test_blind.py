@@ -1,4 +1,4 @@
-"""RFC 9474 blind signatures: the RFC's test vector step by step, and round trips with fresh keys."""
+"""RFC 9474 blind signatures: the test vector step by step, and round trips with fresh keys."""
 
 from pathlib import Path
 

@@ -1,8 +1,9 @@
 """RSA blind signatures (RFC 9474, RSABSSA-SHA384-PSS-Deterministic) for unlinkable online codes.
 
 A signed-in cadre's browser picks a random 32-byte message (random already, so the
-deterministic variant's identity preparation is enough), encodes it (EMSA-PSS, SHA-384, 48-byte salt) and blinds it with a random factor ``r``; the
-server signs the blinded value with the group's private key (:func:`blind_sign`) once per
+deterministic variant's identity preparation is enough), encodes it (EMSA-PSS, SHA-384,
+48-byte salt) and blinds it with a random factor ``r``; the server signs the blinded value
+with the group's private key (:func:`blind_sign`) once per
 cadre and wave; the browser removes ``r`` (:func:`finalize`) and later submits its answers with
 the message and the signature, which the server checks with the standard RSASSA-PSS
 verification (:func:`verify`, `cryptography`'s PSS verify). The server sees the blinded value
