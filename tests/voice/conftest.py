@@ -69,6 +69,7 @@ def open_wave(
     k: int = 5,
     free_text_k: int = 5,
     units: list[int] | None = None,
+    invitation_mode: str = "slips",
 ) -> Wave:
     today = timezone.localdate()
     wave = wave_create(
@@ -83,6 +84,7 @@ def open_wave(
         free_text_prompt="您还有什么想说的？",
         free_text_k=free_text_k,
         closes_on=today + datetime.timedelta(days=14),
+        invitation_mode=invitation_mode,
     )
     wave_open(actor=county.personas.org, wave=wave, today=today)
     wave.refresh_from_db()
