@@ -136,7 +136,7 @@
     document.getElementById("draw-code").textContent = code;
     document.getElementById("draw-go").href = root.dataset.answer + "#" + code;
     var button = document.getElementById("draw-button");
-    if (button) button.hidden = true;
+    if (button) button.style.display = "none";
   }
   var kept = null;
   try { kept = global.localStorage.getItem(storageKey); } catch (err) { kept = null; }
