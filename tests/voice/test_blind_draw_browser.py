@@ -45,7 +45,6 @@ def test_a_cadre_draws_a_blind_code_in_the_browser_and_answers(
     page.wait_for_selector("#draw-code:not(:empty)")
     code = page.text_content("#draw-code") or ""
     assert code.startswith("Z1.")
-    page.screenshot(path="/tmp/zj-draw-desktop.png", full_page=True)
     assert WaveDraw.objects.filter(wave=wave).count() == 1
     page.click("#draw-go")
     page.wait_for_selector("fieldset")
@@ -55,7 +54,6 @@ def test_a_cadre_draws_a_blind_code_in_the_browser_and_answers(
     for index in range(fieldsets.count()):
         fieldsets.nth(index).locator("label").nth(1).click()
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/zj-answer-phone.png", full_page=False)
     legend, card = (
         page.locator("fieldset legend").nth(0).bounding_box(),
         page.locator("fieldset").nth(0).bounding_box(),
