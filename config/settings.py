@@ -198,6 +198,8 @@ IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24, minimum=1)
 # How often the anonymous survey tables are re-shuffled (docs/privacy.md: the window in which
 # a response's physical position or transaction id still follows the order of submission).
 VOICE_SHUFFLE_MINUTES = env_int("VOICE_SHUFFLE_MINUTES", 10, minimum=1)
+# Survey codes looked up (valid or not) per client address and 10 minutes before a 429.
+VOICE_CODE_LOOKUPS_PER_ADDRESS = env_int("VOICE_CODE_LOOKUPS_PER_ADDRESS", 300, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ too many, so that codes cannot be tried out in bulk; so are all lookups, at a hi
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +34,7 @@ from zhongjian.voice.services.waves import format_token
 GUESS_LIMIT = 30  # wrong codes per address and window
 # Any code looked up, valid or not, per address and window: one office behind one address
 # answers at once, but nobody checks hundreds of valid slips one after the other.
-LOOKUP_LIMIT = 300
+LOOKUP_LIMIT = settings.VOICE_CODE_LOOKUPS_PER_ADDRESS
 GUESS_WINDOW = 600
 
 
