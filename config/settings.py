@@ -88,7 +88,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete zeroes deleted rows, so that a re-shuffle of the anonymous tables leaves no
+        # old copy (with its old position) in free pages of the file (docs/privacy.md).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -132,6 +136,10 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle timeout: the session expires after this many minutes without a request.
+# Sessions live in a signed cookie, never in a table: a session row rewritten by an anonymous
+# post or answer would name its user next to the anonymous row (docs/privacy.md). Every request
+# re-signs the cookie with a fresh time stamp, and a cookie older than the idle time is refused.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -186,6 +194,12 @@ HUEY = {
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24, minimum=1)
+
+# How often the anonymous survey tables are re-shuffled (docs/privacy.md: the window in which
+# a response's physical position or transaction id still follows the order of submission).
+VOICE_SHUFFLE_MINUTES = env_int("VOICE_SHUFFLE_MINUTES", 10, minimum=1)
+# Survey codes looked up (valid or not) per client address and 10 minutes before a 429.
+VOICE_CODE_LOOKUPS_PER_ADDRESS = env_int("VOICE_CODE_LOOKUPS_PER_ADDRESS", 300, minimum=1)
 
 LOGGING = {
     "version": 1,

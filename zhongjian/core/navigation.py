@@ -22,6 +22,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("干部"), "org:cadre_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "org/cadres"),
     NavItem(_("提拔·流动"), "pipeline:index", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "pipeline"),
     NavItem(_("测评"), "voice:wave_list", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "voice/survey"),
+    NavItem(_("我的问卷"), "voice:my_surveys", (Role.CADRE,), "voice/mine"),
     NavItem(
         _("心声"),
         "voice:board",

@@ -15,8 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-
-import jieba
+from typing import Any
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "dutir_emotions.tsv"
 
@@ -115,11 +114,13 @@ def _lexicon() -> dict[str, Emotion]:
 
 
 @functools.cache
-def _tokenizer() -> jieba.Tokenizer:
+def _tokenizer() -> Any:
     """A jieba tokenizer of its own that keeps every Chinese lexicon word in one piece.
 
     Its own instance, so that the lexicon does not change how the rest of Zhongjian segments.
     """
+    import jieba  # loaded only where emotion profiles run (about 100 MB)
+
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word in _lexicon():

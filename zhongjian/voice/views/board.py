@@ -41,10 +41,9 @@ READ_REMEMBERED = 200
 
 
 def _bucket(request: HttpRequest) -> str:
-    """The rate-limit bucket: the session, which is never stored with what it writes."""
-    if request.session.session_key is None:
-        request.session.save()
-    return request.session.session_key or ""
+    """The rate-limit bucket: the person (hashed in ratelimit.py), never stored with a post, and
+    the same after signing in again. Sessions are signed cookies, so nothing here touches a row."""
+    return f"user:{request.user.pk}"
 
 
 @require_roles(*BOARD_ROLES)
