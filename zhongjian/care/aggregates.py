@@ -24,6 +24,8 @@ from zhongjian.core.errors import PermissionDenied, ValidationError
 from zhongjian.core.holidays import work_calendar
 from zhongjian.org.choices import UnitKind
 
+__all__ = ["AggregateRow", "care_aggregates"]
+
 GroupBy = Literal["county", "unit_kind"]
 TOTAL = "total"
 

@@ -397,9 +397,12 @@ def contact_record(
     )
     _full_clean(record)
     record.save()
-    case.follow_ups.filter(status=FollowUpStatus.PLANNED, due_on__lte=contact_on).update(
-        status=FollowUpStatus.DONE, done_on=contact_on
-    )
+    # A contact settles every follow-up due by its day; made early, it settles the next one.
+    planned = case.follow_ups.filter(status=FollowUpStatus.PLANNED)
+    settled = planned.filter(due_on__lte=contact_on)
+    if not settled.exists():
+        settled = planned.filter(pk__in=planned.order_by("due_on", "id").values("pk")[:1])
+    settled.update(status=FollowUpStatus.DONE, done_on=contact_on)
     if case.first_contact_on is None:
         case.first_contact_on = contact_on
         case.status = CaseStatus.CONTACTED
@@ -430,6 +433,7 @@ def screening_record(
     answers: list[int],
     consent: bool,
     on: datetime.date,
+    at: datetime.datetime | None = None,
 ) -> tuple[Screening, Score]:
     """Score and store one screening (encrypted) after the cadre's consent to screening.
 
@@ -446,7 +450,10 @@ def screening_record(
     result = score(instrument, answers)
     if not has_consent:
         _consent(
-            case=case, purpose=ConsentPurpose.SCREENING, via=ConsentVia.ORAL, at=timezone.now()
+            case=case,
+            purpose=ConsentPurpose.SCREENING,
+            via=ConsentVia.ORAL,
+            at=at or timezone.now(),
         )
     screening = Screening(
         county_id=case.county_id,
@@ -460,7 +467,8 @@ def screening_record(
     if result.urgent:
         case.urgent = True
         case.save(update_fields=["urgent"])
-        if not case.follow_ups.filter(status=FollowUpStatus.PLANNED, due_on__lte=on).exists():
+        planned = case.follow_ups.filter(status=FollowUpStatus.PLANNED, urgent=True)
+        if not planned.filter(due_on__lte=on).exists():
             _plan(case, due_on=on, urgent=True)
     _audit(counselor, AuditAction.CREATE, case, "记录量表筛查")
     return screening, result

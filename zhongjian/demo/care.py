@@ -59,8 +59,8 @@ STORIES = (
         ContactWay.IN_PERSON,
         6,
         "",
-        [(3, "当面谈话。近一个月情绪低落，兴趣减退，做 PHQ-9。已告知 12356 热线。", None)],
-        [(Instrument.PHQ9, [2, 3, 2, 2, 1, 2, 1, 1, 1], 3)],
+        [(0, "当面谈话。近一个月情绪低落，兴趣减退，做 PHQ-9。已告知 12356 热线。", None)],
+        [(Instrument.PHQ9, [2, 3, 2, 2, 1, 2, 1, 1, 1], 0)],
         None,
     ),
     (
@@ -149,6 +149,7 @@ def extend(*, county: County, seed: int, today: datetime.date) -> str:
                     answers=answers,
                     consent=True,
                     on=day,
+                    at=_at(today, days, 10),
                 )
         if close is not None:
             reason, closed_ago = close
