@@ -33,7 +33,7 @@ class RecordRequestForm(RequestForm):
 
 class ContactForm(forms.Form):
     contact_on = forms.DateField(
-        label=_("联系日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("联系日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     contact_way = forms.ChoiceField(label=_("联系方式"), choices=ContactWay.choices)
     note = forms.CharField(
@@ -45,12 +45,14 @@ class ContactForm(forms.Form):
     next_due = forms.DateField(
         label=_("下次跟进日期（可不填）"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class ScheduleForm(forms.Form):
-    due_on = forms.DateField(label=_("跟进日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=_("跟进日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class CloseForm(forms.Form):
@@ -76,7 +78,9 @@ class ReferralForm(forms.Form):
         self.fields["cadre"].choices = cadres  # type: ignore[attr-defined]
 
 
-def screening_form(instrument: str, data: object = None) -> forms.Form:
+def screening_form(
+    instrument: str, data: object = None, *, initial: dict[str, object] | None = None
+) -> forms.Form:
     """A form with one 0–3 radio question per item of INSTRUMENT, plus the screening consent."""
     fields: dict[str, forms.Field] = {
         f"q{number}": forms.TypedChoiceField(
@@ -88,13 +92,13 @@ def screening_form(instrument: str, data: object = None) -> forms.Form:
         for number, text in enumerate(ITEMS[instrument], start=1)
     }
     fields["administered_on"] = forms.DateField(
-        label=_("筛查日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("筛查日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     fields["consent"] = forms.BooleanField(
         label=_("本人已同意填写量表（《心理量表筛查同意书》）"), required=False
     )
     form_class = type("ScreeningForm", (forms.Form,), fields)
-    return form_class(data or None)
+    return form_class(data or None, initial=initial)
 
 
 INSTRUMENTS = dict(Instrument.choices)

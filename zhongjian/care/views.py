@@ -185,9 +185,11 @@ def case_screening(request: HttpRequest, pk: int, instrument: str) -> HttpRespon
     case = counselor_case_get(request.user, pk, today=today)
     if instrument not in Instrument.values:
         raise Http404
-    form = screening_form(instrument, request.POST if request.method == "POST" else None)
-    if request.method != "POST":
-        form.initial = {"administered_on": today}
+    form = screening_form(
+        instrument,
+        request.POST if request.method == "POST" else None,
+        initial={"administered_on": today},
+    )
     has_consent = case.consents.filter(
         purpose=ConsentPurpose.SCREENING, withdrawn_at__isnull=True
     ).exists()
