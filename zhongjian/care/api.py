@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from zhongjian.accounts.roles import Role
 from zhongjian.care import services
-from zhongjian.care.aggregates import care_aggregates
+from zhongjian.care.aggregates import AggregateRow, care_aggregates
 from zhongjian.care.choices import ContactTime, ContactWay, Topic
 from zhongjian.care.models import Case
 from zhongjian.care.selectors import (
@@ -97,19 +97,6 @@ class MyRequestIn(Schema):
     contact_time: ContactTime
     text: str = Field("", max_length=REQUEST_TEXT_MAX)
     consent: bool = Field(description="本人已阅读并同意当前版本的《心理疏导知情同意书》")
-
-
-class AggregateOut(Schema):
-    key: str
-    label: str
-    suppressed: bool
-    people: int | None
-    requests: int | None
-    open_cases: int | None
-    median_working_days_to_first_contact: float | None
-    first_contact_on_time_share: float | None
-    overdue_follow_ups: int | None
-    overdue_first_contacts: int | None
 
 
 def _case_out(case: Case, *, today: datetime.date) -> dict[str, Any]:
@@ -204,12 +191,12 @@ def api_my_request_withdraw(request: HttpRequest, pk: ObjectId) -> dict[str, Any
     return _my_out(case)
 
 
-@router.get("/aggregates", response=list[AggregateOut], summary="心理疏导汇总（组织部，k 匿名）")
+@router.get("/aggregates", response=list[AggregateRow], summary="心理疏导汇总（组织部，k 匿名）")
 def api_aggregates(
     request: HttpRequest,
     year: int | None = None,
     group_by: Literal["county", "unit_kind"] = "unit_kind",
-) -> list[dict[str, Any]]:
+) -> list[AggregateRow]:
     """Requests and time to first contact within YEAR (default this year); open cases and
     overdue follow-ups as of today. Groups of fewer than CARE_K people answer `suppressed`."""
     user = api_user(request, Role.ORG_DEPARTMENT)
@@ -217,4 +204,4 @@ def api_aggregates(
     if not 2000 <= year <= 2100:
         raise ValidationError("年度应在 2000 年至 2100 年之间。")
     period = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    return [vars(row) for row in care_aggregates(user, group_by=group_by, period=period)]
+    return care_aggregates(user, group_by=group_by, period=period)

@@ -38,6 +38,7 @@ from zhongjian.core.audit import audit_record
 from zhongjian.core.errors import Conflict, PermissionDenied, ValidationError
 from zhongjian.core.holidays import work_calendar
 from zhongjian.core.models import AuditAction
+from zhongjian.core.validation import full_clean_or_raise
 from zhongjian.org.models import Cadre, County
 
 REQUEST_TEXT_MAX = 2000
@@ -47,16 +48,6 @@ NOTE_MAX = 10_000
 def _require(user: Any, *roles: str) -> None:
     if getattr(user, "role", None) not in roles or user.county_id is None:
         raise PermissionDenied(_("您的角色无权执行此操作。"))
-
-
-def _full_clean(instance: Any) -> None:
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
-    try:
-        instance.full_clean()
-    except DjangoValidationError as exc:
-        messages = [m for errors in exc.message_dict.values() for m in errors]
-        raise ValidationError("；".join(messages), errors=messages) from exc
 
 
 def _audit(user: Any, action: str, case: Case, summary: str) -> None:
@@ -128,7 +119,7 @@ def _consent(*, case: Case, purpose: str, via: str, at: datetime.datetime) -> Co
         via=via,
         given_at=at,
     )
-    _full_clean(consent)
+    full_clean_or_raise(consent)
     consent.save()
     return consent
 
@@ -164,7 +155,7 @@ def _open_case(
         requested_at=at,
         first_contact_due=first_contact_due(requested_on),
     )
-    _full_clean(case)
+    full_clean_or_raise(case)
     case.save()
     _consent(case=case, purpose=ConsentPurpose.COUNSELING, via=via, at=at)
     _audit(actor, AuditAction.CREATE, case, "新建疏导个案")
@@ -259,7 +250,7 @@ def referral_suggest(*, user: Any, cadre: Cadre, at: datetime.datetime | None = 
     referral = Referral(
         county_id=cadre.county_id, cadre=cadre, suggested_by=user, suggested_at=at or timezone.now()
     )
-    _full_clean(referral)
+    full_clean_or_raise(referral)
     referral.save()
     audit_record(
         actor=user,
@@ -360,7 +351,7 @@ def _require_open(case: Case) -> None:
 
 def _plan(case: Case, *, due_on: datetime.date, urgent: bool = False) -> FollowUp:
     follow_up = FollowUp(county_id=case.county_id, case=case, due_on=due_on, urgent=urgent)
-    _full_clean(follow_up)
+    full_clean_or_raise(follow_up)
     follow_up.save()
     return follow_up
 
@@ -395,7 +386,7 @@ def contact_record(
         contact_way=contact_way,
         body_cipher=seal(body),
     )
-    _full_clean(record)
+    full_clean_or_raise(record)
     record.save()
     # A contact settles every follow-up due by its day; made early, it settles the next one.
     planned = case.follow_ups.filter(status=FollowUpStatus.PLANNED)
@@ -462,7 +453,7 @@ def screening_record(
         administered_on=on,
         result_cipher=seal_json(result.as_dict()),
     )
-    _full_clean(screening)
+    full_clean_or_raise(screening)
     screening.save()
     if result.urgent:
         case.urgent = True
