@@ -325,3 +325,23 @@ def test_rotate_command_generates_key(case: Case, settings, tmp_path, monkeypatc
     assert not (tmp_path / "care_key.new").exists()
     settings.CARE_KEY = new_key
     assert unseal(Note.objects.get().body_cipher) == NOTE_TEXT
+
+
+def test_purge_command_refuses_nonsense_days(db: None) -> None:
+    """--days 0 is refused with a Chinese message instead of deleting every closed case."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="至少"):
+        call_command("care_purge", days=0)
+
+
+def test_case_without_counselor_is_assigned_by_org(personas: Personas) -> None:
+    """With no active counselor a new case waits unassigned until the 组织部 assigns it."""
+    personas.counselor.is_active = False
+    personas.counselor.save()
+    case = open_case(personas, day=datetime.date(2026, 11, 2))
+    assert case.counselor_id is None
+    personas.counselor.is_active = True
+    personas.counselor.save()
+    services.case_reassign(user=personas.org, case=case, counselor_id=personas.counselor.pk)
+    assert counselor_case_get(personas.counselor, case.pk, today=TODAY).pk == case.pk

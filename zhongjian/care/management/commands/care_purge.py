@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from zhongjian.care.services import cases_purge
@@ -19,5 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         days = options["days"] if options["days"] is not None else settings.CARE_RETENTION_DAYS
+        if days < 1:
+            raise CommandError("保存天数至少为 1 天。")
         purged = cases_purge(today=options["today"] or timezone.localdate(), retention_days=days)
         self.stdout.write(f"已删除 {purged} 个结案超过 {days} 天的个案。")
