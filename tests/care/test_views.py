@@ -122,6 +122,12 @@ def test_reminder_banner_and_acknowledgement(personas: Personas, case: Case) -> 
     assert 'data-testid="reminder"' not in client.get("/care/").content.decode()
 
 
+def test_case_page_shows_working_days_to_first_contact(personas: Personas, case: Case) -> None:
+    """Asked on Monday 2 November, contacted on the 3rd: the first working day after the request."""
+    body = client_for(personas.counselor).get(f"/care/cases/{case.pk}/").content.decode()
+    assert "申请后第 1 个工作日" in body
+
+
 def test_counselor_lands_on_cases(personas: Personas) -> None:
     """Signing in as a counselor lands on 我的个案, not an empty page."""
     response = client_for(personas.counselor).get("/")

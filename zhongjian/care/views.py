@@ -48,6 +48,7 @@ from zhongjian.care.selectors import (
     workload_of,
 )
 from zhongjian.core.errors import DomainError
+from zhongjian.core.holidays import work_calendar
 from zhongjian.core.permissions import require_roles, scoped
 from zhongjian.org.models import Cadre
 
@@ -101,6 +102,13 @@ def _render_case(
         "follow_ups": case.follow_ups.filter(county_id=case.county_id),
         "consents": case.consents.filter(county_id=case.county_id),
         "first_contact_overdue": is_first_contact_overdue(case, today=today),
+        "first_contact_days": (
+            work_calendar().working_days_between(
+                start=timezone.localdate(case.requested_at), end=case.first_contact_on
+            )
+            if case.first_contact_on
+            else None
+        ),
         "today": today,
         "crisis_steps": CRISIS_STEPS,
         "hotline": HOTLINE,
