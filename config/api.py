@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from zhongjian.accounts.services import token_authenticate
+from zhongjian.care.api import router as care_router
 from zhongjian.core.api import ERRORS, ErrorOut
 from zhongjian.core.errors import DomainError
 from zhongjian.dataio.api import router as dataio_router
@@ -127,5 +128,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)
+api.add_router("/care/", care_router)
 api.add_router("/", org_router)
 api.add_router("/", dataio_router)

@@ -16,6 +16,13 @@ SECRET_KEY = secret_from_env_or_file("SECRET_KEY", VAR_DIR / "secret_key")
 # Key for fields encrypted at rest (ID numbers, counseling notes); separate from SECRET_KEY so that
 # rotating sessions does not lose data.
 FIELD_ENCRYPTION_KEY = secret_from_env_or_file("FIELD_ENCRYPTION_KEY", VAR_DIR / "field_key")
+# Counseling (心理疏导) text has a key of its own (docs/care.md): rotated with
+# `zhongjian care_rotate_key`, old keys kept in CARE_PREVIOUS_KEYS until the rotation has run.
+CARE_KEY = secret_from_env_or_file("CARE_KEY", VAR_DIR / "care_key")
+CARE_PREVIOUS_KEYS = env_list("CARE_PREVIOUS_KEYS", [])
+CARE_K = env_int("CARE_K", 5, minimum=3)
+CARE_RETENTION_DAYS = env_int("CARE_RETENTION_DAYS", 3 * 365, minimum=1)
+CARE_FIRST_CONTACT_WORKING_DAYS = env_int("CARE_FIRST_CONTACT_WORKING_DAYS", 3, minimum=1)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -39,6 +46,7 @@ INSTALLED_APPS = [
     "zhongjian.voice",
     "zhongjian.dataio",
     "zhongjian.insight",
+    "zhongjian.care",
     "zhongjian.demo",
 ]
 

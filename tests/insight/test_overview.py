@@ -62,7 +62,7 @@ def test_age_bands_sum_to_headcount(personas: Personas) -> None:
     [
         ("org", 200, None),
         ("head_a", 200, None),
-        ("counselor", 200, None),
+        ("counselor", 302, "/care/"),
         ("admin", 302, "/admin/accounts/user/"),
         ("auditor", 302, "/audit/"),
     ],

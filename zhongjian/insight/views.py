@@ -12,6 +12,7 @@ from zhongjian.org.views import render_cadre
 LANDING_BY_ROLE = {
     Role.AUDITOR: "audit_log",
     Role.SYSTEM_ADMIN: "admin:accounts_user_changelist",
+    Role.COUNSELOR: "care:home",
 }
 
 
