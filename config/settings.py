@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zhongjian.voice",
     "zhongjian.dataio",
     "zhongjian.insight",
+    "zhongjian.projection",
     "zhongjian.demo",
 ]
 

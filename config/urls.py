@@ -21,6 +21,7 @@ urlpatterns = [
     path("pipeline/", include("zhongjian.pipeline.urls")),
     path("voice/", include("zhongjian.voice.urls")),
     path("data/", include("zhongjian.dataio.urls")),
+    path("projection/", include("zhongjian.projection.urls")),
     path("account/", include("zhongjian.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
