@@ -236,6 +236,7 @@ def optimiser(request: HttpRequest) -> HttpResponse:
         "projection/optimiser.html",
         {
             "form": form,
+            "lever_form": lever_form,
             "plan": plan,
             "intake": [(tier_names[t], n) for t, n in plan.intake.items()] if plan else [],
             "rates": [(tier_names[t], r) for t, r in plan.vacancy_rates.items()] if plan else [],
