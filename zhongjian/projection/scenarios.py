@@ -23,7 +23,7 @@ from zhongjian.projection.engine import (
 # Exit kinds with a rate estimated from departures (retirement comes from the statutory dates).
 EXIT_KINDS = ("upward_selection", "transfer", "resignation", "other")
 MAX_HORIZON = 30
-MAX_RUNS = 5000
+MAX_RUNS = 1000
 
 
 @dataclass
