@@ -160,3 +160,10 @@ def test_api_scenarios_and_runs(personas: Personas) -> None:
     )
     assert duplicate.status_code == 400
     assert client.delete(f"/api/v1/projection/scenarios/{pk}", headers=headers).status_code == 204
+
+
+def test_delete_scenario(personas: Personas, scenario: Scenario) -> None:
+    """The 组织部 deletes its scenario from the scenario page."""
+    response = client_for(personas.org).post(f"/projection/scenarios/{scenario.pk}/delete/")
+    assert response.status_code == 302
+    assert not Scenario.objects.filter(pk=scenario.pk).exists()

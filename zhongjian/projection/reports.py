@@ -110,7 +110,7 @@ def summary_rows(results: list[tuple[str, ScenarioResult]]) -> list[dict]:
             {
                 "year": first.years[horizon],
                 "horizon": horizon,
-                "tier": "35岁以下占比（%）",
+                "tier": "35岁以下占比",
                 "seats": None,
                 "young": [r.young_share[horizon] for _name, r in results],
             }
