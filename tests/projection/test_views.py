@@ -167,3 +167,27 @@ def test_delete_scenario(personas: Personas, scenario: Scenario) -> None:
     response = client_for(personas.org).post(f"/projection/scenarios/{scenario.pk}/delete/")
     assert response.status_code == 302
     assert not Scenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_exported_csvs_run_in_the_command(personas: Personas, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The three downloaded files are a model `zhongjian project` runs as they are."""
+    from django.core.management import call_command
+
+    client = client_for(personas.org)
+    for name in ("transitions", "stocks", "recruits"):
+        content = client.get(f"/projection/model/{name}.csv", LEVERS).content
+        (tmp_path / f"{name}.csv").write_bytes(content)
+    out = io.StringIO()
+    call_command(
+        "project",
+        transitions=str(tmp_path / "transitions.csv"),
+        stocks=str(tmp_path / "stocks.csv"),
+        recruits=str(tmp_path / "recruits.csv"),
+        years=5,
+        stdout=out,
+    )
+    document = json.loads(out.getvalue())
+    assert len(document["periods"]) == 5
+    # The 股级 recruitment lever of the page is in the exported recruits.
+    first = document["periods"][0]["recruits"]
+    assert sum(v for state, v in first.items() if state.startswith("股级")) == pytest.approx(2)
