@@ -14,7 +14,8 @@ def test_run_save_and_compare_scenario(live_server, personas: Personas, browser_
     """The 组织部 sets levers, sees trend and scenario side by side, saves and compares it."""
     page = browser_page
     sign_in(page, live_server.url, personas.org.username)
-    page.click("nav.mainnav >> text=预测")
+    page.goto(f"{live_server.url}/projection/")
+    assert page.locator("nav.mainnav a.active").inner_text() == "预测"
     page.wait_for_selector("[data-projection=vacancy] canvas")
     page.fill("#id_exit_cut_resignation", "40")
     page.fill("#id_recruits_guji", "3")

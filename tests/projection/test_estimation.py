@@ -101,3 +101,13 @@ def test_wilson_interval_known_value() -> None:
     """Wilson 95 % for 10 of 100 is (0.0552, 0.1744)."""
     low, high = wilson(10, 100)
     assert low == pytest.approx(0.0552, abs=1e-4) and high == pytest.approx(0.1744, abs=1e-4)
+
+
+def test_without_retirement_rules_the_page_says_so(history: dict) -> None:
+    """An emptied rules table gives no retirements and a note, not an error."""
+    from zhongjian.org.models import RetirementRule
+
+    RetirementRule.objects.all().delete()
+    baseline = estimate(history["county"], today=TODAY, window=1).baseline
+    assert sum(baseline.retirement["reform"]) == 0
+    assert any("退休年龄规则" in note for note in baseline.notes)

@@ -27,6 +27,7 @@ from zhongjian.org.models import (
     RankGrant,
     RankStepRule,
     RetirementRule,
+    RetirementTrack,
 )
 from zhongjian.org.rules import add_months, statutory_retirement_date
 from zhongjian.pipeline.choices import CandidateOutcome, DepartureKind
@@ -236,12 +237,17 @@ def estimate(county: County, *, today: datetime.date, window: int = WINDOW_YEARS
     history = load_history(county.pk)
     counts = count_transitions(history, today=today, window=window)
     rules = list(RetirementRule.objects.all())
-    reform, no_reform = retirement_shares(history, today=today, rules=rules)
+    notes = []
+    if {rule.track for rule in rules} >= set(RetirementTrack.values):
+        reform, no_reform = retirement_shares(history, today=today, rules=rules)
+    else:
+        k = len(TIERS) * len(AGE_BANDS)
+        reform, no_reform = np.zeros(k), np.zeros(k)
+        notes.append("退休年龄规则表不完整（管理后台 → 退休年龄规则），预测中未计退休。")
     n_bands = len(AGE_BANDS)
     k = len(TIERS) * n_bands
     state_tier = [index // n_bands for index in range(k)]
     state_band = [index % n_bands for index in range(k)]
-    notes = []
 
     stay = np.zeros((k, k))
     for i in range(k):
