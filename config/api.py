@@ -22,6 +22,7 @@ from zhongjian.core.errors import DomainError
 from zhongjian.dataio.api import router as dataio_router
 from zhongjian.org.api import router as org_router
 from zhongjian.pipeline.api import router as pipeline_router
+from zhongjian.projection.api import router as projection_router
 from zhongjian.voice.api import router as voice_router
 
 
@@ -129,5 +130,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)
 api.add_router("/care/", care_router)
+api.add_router("/projection/", projection_router)
 api.add_router("/", org_router)
 api.add_router("/", dataio_router)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "zhongjian.dataio",
     "zhongjian.insight",
     "zhongjian.care",
+    "zhongjian.projection",
     "zhongjian.demo",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("voice/", include("zhongjian.voice.urls")),
     path("data/", include("zhongjian.dataio.urls")),
     path("care/", include("zhongjian.care.urls")),
+    path("projection/", include("zhongjian.projection.urls")),
     path("account/", include("zhongjian.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
