@@ -28,6 +28,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.ORG_DEPARTMENT, Role.UNIT_HEAD, Role.COUNSELOR, Role.CADRE),
         "voice/board",
     ),
+    NavItem(_("研判"), "insight:survival", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "insight"),
     NavItem(_("数据导入"), "dataio:import", (Role.ORG_DEPARTMENT,), "data/import"),
     NavItem(_("审计日志"), "audit_log", (Role.AUDITOR,), "audit"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", (Role.SYSTEM_ADMIN,), "admin"),

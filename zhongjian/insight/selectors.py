@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Case, Count, F, Q, Sum, When
 
 from zhongjian.core.permissions import scoped
+from zhongjian.insight.registry import IndicatorScope
 from zhongjian.org.choices import (
     MID_LEVEL_TIERS,
     CadreStatus,
@@ -78,8 +79,12 @@ def retiring_filter(*, until: datetime.date, rules: list[RetirementRule]) -> Q:
     return condition
 
 
-def overview_figures(*, user: Any, today: datetime.date) -> Overview:
-    cadres = scoped(Cadre.objects.filter(status=CadreStatus.ACTIVE), user)
+def overview_figures(
+    *, user: Any, today: datetime.date, scope: IndicatorScope | None = None
+) -> Overview:
+    """The overview figures for the user's scope, optionally narrowed to a unit type or unit."""
+    narrow = (scope or IndicatorScope()).filters()
+    cadres = scoped(Cadre.objects.filter(status=CadreStatus.ACTIVE), user).filter(**narrow)
     rules = list(RetirementRule.objects.all())
     five_years = add_months(today, 60)
 
@@ -95,7 +100,7 @@ def overview_figures(*, user: Any, today: datetime.date) -> Overview:
     by_establishment = dict(cadres.values_list("establishment").annotate(n=Count("id")).order_by())
 
     current = scoped(Appointment.objects.filter(end_date__isnull=True), user).filter(
-        cadre__status=CadreStatus.ACTIVE
+        cadre__status=CadreStatus.ACTIVE, **narrow
     )
     by_tier_rows = dict(
         current.values_list("post__tier").annotate(n=Count("cadre", distinct=True)).order_by()
@@ -105,7 +110,7 @@ def overview_figures(*, user: Any, today: datetime.date) -> Overview:
         by_tier_rows.get(Tier.GENERAL, 0) + cadres.exclude(id__in=holding).count()
     )
 
-    mid_posts = post_list(user=user).filter(tier__in=MID_LEVEL_TIERS)
+    mid_posts = post_list(user=user).filter(tier__in=MID_LEVEL_TIERS, **narrow)
     seats = mid_posts.aggregate(
         posts=Count("id"),
         seats=Sum("headcount"),

@@ -1,0 +1,77 @@
+// Insight charts: the age pyramid (men left, women right, stacked by tier, retirements of the
+// next five years outlined) and Kaplan–Meier curves with their 95 % band (step lines).
+(function () {
+  "use strict";
+  var palette = ["#c0392b", "#e67e22", "#2c6e9b", "#95a5a6", "#27ae60", "#8e44ad", "#d4a017"];
+
+  function pyramid(data) {
+    var sides = Object.keys(data.sides);
+    var tiers = Object.keys(data.sides[sides[0]]);
+    var series = [];
+    sides.forEach(function (side, index) {
+      var sign = index === 0 ? -1 : 1;
+      tiers.forEach(function (tier, t) {
+        series.push({ name: tier, type: "bar", stack: side, color: palette[t],
+          data: data.sides[side][tier].map(function (n) { return sign * n; }) });
+      });
+      series.push({ name: data.retiring_label, type: "bar", barGap: "-100%", z: 5,
+        itemStyle: { color: "rgba(0,0,0,0)", borderColor: "#1f2933", borderWidth: 1.5, borderType: "dashed" },
+        data: data.retiring[side].map(function (n) { return sign * n; }) });
+    });
+    return {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+        valueFormatter: function (v) { return Math.abs(v); } },
+      legend: { bottom: 0, type: "scroll", data: tiers.concat([data.retiring_label]) },
+      grid: { left: 80, right: 24, top: 28, bottom: 48 },
+      xAxis: { type: "value", axisLabel: { formatter: function (v) { return Math.abs(v); } } },
+      yAxis: { type: "category", data: data.bands },
+      graphic: [
+        { type: "text", left: "22%", top: 4, style: { text: sides[0], font: "14px sans-serif" } },
+        { type: "text", right: "18%", top: 4, style: { text: sides[1], font: "14px sans-serif" } }
+      ],
+      series: series
+    };
+  }
+
+  function survival(data) {
+    var series = [];
+    data.curves.forEach(function (curve, i) {
+      var color = palette[i % palette.length];
+      var points = curve.times.map(function (t, j) { return [t, curve.survival[j]]; });
+      series.push({ name: curve.label, type: "line", step: "end", showSymbol: false, color: color, data: points });
+      series.push({ name: curve.label, type: "line", step: "end", showSymbol: false, color: color,
+        lineStyle: { type: "dotted", width: 1 }, tooltip: { show: false },
+        data: curve.times.map(function (t, j) { return [t, curve.lower[j]]; }) });
+      series.push({ name: curve.label, type: "line", step: "end", showSymbol: false, color: color,
+        lineStyle: { type: "dotted", width: 1 }, tooltip: { show: false },
+        data: curve.times.map(function (t, j) { return [t, curve.upper[j]]; }) });
+    });
+    return {
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return (100 * v).toFixed(1) + "%"; } },
+      legend: { bottom: 0, type: "scroll" },
+      grid: { left: 56, right: 24, top: 24, bottom: 56 },
+      xAxis: { type: "value", name: data.x, nameLocation: "middle", nameGap: 26, min: 0 },
+      yAxis: { type: "value", name: data.y, min: 0, max: 1,
+        axisLabel: { formatter: function (v) { return Math.round(100 * v) + "%"; } } },
+      series: series
+    };
+  }
+
+  var builders = { pyramid: pyramid, survival: survival };
+
+  function render() {
+    document.querySelectorAll("[data-insight]").forEach(function (element) {
+      var source = document.getElementById(element.dataset.source);
+      if (!source || !window.echarts) { return; }
+      var chart = echarts.init(element, null, { renderer: "canvas" });
+      chart.setOption(builders[element.dataset.insight](JSON.parse(source.textContent)));
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", render);
+  } else {
+    render();
+  }
+})();
