@@ -19,6 +19,7 @@ from zhongjian.accounts.services import token_authenticate
 from zhongjian.core.api import ERRORS, ErrorOut
 from zhongjian.core.errors import DomainError
 from zhongjian.dataio.api import router as dataio_router
+from zhongjian.insight.api import router as insight_router
 from zhongjian.org.api import router as org_router
 from zhongjian.pipeline.api import router as pipeline_router
 from zhongjian.voice.api import router as voice_router
@@ -127,5 +128,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)
+api.add_router("/insight/", insight_router)
 api.add_router("/", org_router)
 api.add_router("/", dataio_router)
