@@ -133,7 +133,7 @@ def test_other_roles_get_no_values(hand: Hand) -> None:
 
 
 def test_catalogue_is_complete_and_documented() -> None:
-    """Every indicator has a unique code, a Chinese name and formula, and is in docs/indicators.md."""
+    """Every indicator has a unique code, a Chinese name and formula, and a line in the docs."""
     from pathlib import Path
 
     from zhongjian.insight.registry import catalogue

@@ -313,6 +313,7 @@ def fit_report(
     history: History, *, today: datetime.date, k: int = GROUP_K, seed: int = 0
 ) -> ModelReport | None:
     """Train, evaluate on the held-out year, and score the groups in post on TODAY."""
+    import sklearn.ensemble  # noqa: F401 (loads OpenMP, so that the limit below applies to it)
     from threadpoolctl import threadpool_limits
 
     # One thread: OpenMP's spinning workers make the boosting many times slower on a busy small
@@ -329,8 +330,6 @@ def _fit_report(history: History, *, today: datetime.date, k: int, seed: int) ->
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-
-    from zhongjian.voice.suppression import CellStats, suppress_table
 
     starts = [start for rows in history.appointments.values() for start, *_r in rows]
     if not starts:
@@ -439,31 +438,14 @@ def _fit_report(history: History, *, today: datetime.date, k: int, seed: int) ->
             else ("zhengke" if r[2] else "fuke" if r[3] else "guji")
             for r in now_rows
         ]
-        cells: dict[tuple[int, str], list[float]] = defaultdict(list)
-        for unit, tier, p in zip(now_units, tiers, probability, strict=True):
-            cells[(unit, tier)].append(float(p))
-        table = suppress_table(
-            cells={key: CellStats(n=len(ps), totals={"p": sum(ps)}) for key, ps in cells.items()},
+        names = dict(Unit.objects.filter(pk__in=set(now_units)).values_list("id", "name"))
+        groups, hidden, county_risk = group_risks(
+            units=now_units,
+            tiers=tiers,
+            probabilities=[float(p) for p in probability],
             k=k,
+            names=names,
         )
-        names_by_unit = dict(
-            Unit.objects.filter(pk__in={u for u, _t in cells}).values_list("id", "name")
-        )
-        for key in cells:
-            cell = table[key]
-            if cell.published and cell.n:
-                groups.append(
-                    GroupRisk(
-                        names_by_unit.get(key[0], ""),
-                        str(Tier(key[1]).label),
-                        cell.n,
-                        round(100 * cell.totals["p"] / cell.n, 1),
-                    )
-                )
-            else:
-                hidden += 1
-        groups.sort(key=lambda g: -g.risk)
-        county_risk = round(100 * float(np.mean(probability)), 1)
     return ModelReport(
         split=split,
         train_rows=len(train_y),
@@ -480,6 +462,53 @@ def _fit_report(history: History, *, today: datetime.date, k: int, seed: int) ->
         county_risk=county_risk,
         k=k,
     )
+
+
+def group_risks(
+    *,
+    units: list[int],
+    tiers: list[str],
+    probabilities: list[float],
+    k: int,
+    names: dict[int, str],
+) -> tuple[list[GroupRisk], int, float | None]:
+    """Mean risk per unit × tier cell, suppressed as one table with its margins: a cell under k
+    is hidden, and so is the next-smallest cell of its unit or tier when a margin would give it
+    away (voice's complementary suppression). Returns the shown groups, how many are hidden,
+    and the county mean (None when the county itself is under k)."""
+    from zhongjian.voice.suppression import TOTAL, CellStats, suppress_table
+
+    cells: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for unit, tier, p in zip(units, tiers, probabilities, strict=True):
+        cells[(unit, tier)].append(p)
+    if not cells:
+        return [], 0, None
+    table = suppress_table(
+        cells={key: CellStats(n=len(ps), totals={"p": sum(ps)}) for key, ps in cells.items()}, k=k
+    )
+    groups: list[GroupRisk] = []
+    hidden = 0
+    for key in cells:
+        cell = table[key]
+        if cell.published and cell.n and cell.totals is not None:
+            groups.append(
+                GroupRisk(
+                    names.get(key[0], ""),
+                    str(Tier(key[1]).label),
+                    cell.n,
+                    round(100 * cell.totals["p"] / cell.n, 1),
+                )
+            )
+        else:
+            hidden += 1
+    groups.sort(key=lambda g: (-g.risk, g.unit, g.tier))
+    total = table[(TOTAL, TOTAL)]
+    county = (
+        round(100 * total.totals["p"] / total.n, 1)
+        if total.published and total.n and total.totals is not None
+        else None
+    )
+    return groups, hidden, county
 
 
 def model_report(user: Any, *, today: datetime.date) -> ModelReport | None:
