@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from zhongjian.core.permissions import scope_for, scoped
@@ -98,9 +98,8 @@ def overview_figures(
     year_ends = [datetime.date(today.year + offset, 12, 31) for offset in range(5)]
 
     cadres = scoped(Cadre.objects.filter(status=CadreStatus.ACTIVE), user).filter(**narrow)
-    holds = Appointment.objects.filter(
-        county_id=county, cadre_id=OuterRef("pk"), end_date__isnull=True
-    )
+    # NOT IN over the county's current appointments: one hashed pass, not a lookup per cadre.
+    holding = Appointment.objects.filter(county_id=county, end_date__isnull=True).values("cadre_id")
     rows = list(
         cadres.filter(unit__county_id=county)
         .values_list("unit__kind", "establishment")
@@ -109,7 +108,7 @@ def overview_figures(
             under_35=Count("id", filter=Q(birth_date__gt=add_months(today, -12 * 35))),
             under_40=Count("id", filter=Q(birth_date__gt=add_months(today, -12 * 40))),
             retiring=Count("id", filter=retiring_filter(until=five_years, rules=rules)),
-            no_post=Count("id", filter=~Exists(holds)),
+            no_post=Count("id", filter=~Q(id__in=holding)),
             **_age_band_aggregates(today),
             **{
                 f"by_{index}": Count("id", filter=retiring_filter(until=day, rules=rules))
@@ -169,22 +168,22 @@ def overview_figures(
         .annotate(n=Count("id"))
         .values("n")
     )
-    seats = (
+    # One holder count per post (a subquery served by the partial index of current
+    # appointments), the sums here: the aggregate would repeat the subquery per expression.
+    posts = list(
         scoped(Post.objects.filter(is_active=True, tier__in=MID_LEVEL_TIERS), user)
         .filter(**narrow)
         .annotate(holder_count=Coalesce(Subquery(holders), 0))
-        .aggregate(
-            posts=Count("id"),
-            seats=Sum("headcount"),
-            vacant_posts=Count("id", filter=Q(holder_count__lt=F("headcount"))),
-            vacant_seats=Sum(
-                Case(
-                    When(holder_count__lt=F("headcount"), then=F("headcount") - F("holder_count")),
-                    default=0,
-                )
-            ),
-        )
+        .values_list("headcount", "holder_count")
+        .order_by()
     )
+    short = [headcount - held for headcount, held in posts if held < headcount]
+    seats = {
+        "posts": len(posts),
+        "seats": sum(headcount for headcount, _held in posts),
+        "vacant_posts": len(short),
+        "vacant_seats": sum(short),
+    }
     cumulative = [totals[f"by_{i}"] for i in range(5)]
     by_year = [
         (day.year, n - (cumulative[i - 1] if i else 0))
