@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories
 from tests.conftest import Personas
+from tests.voice.conftest import _fresh_cache, survey_county  # noqa: F401 (fixtures for voice cells)
 from zhongjian.org.choices import Establishment, Gender, Tier
 from zhongjian.org.models import Cadre, Post
 from zhongjian.pipeline.models import BenchEntry, Candidate, Departure, SelectionProcess, Vacancy
