@@ -4,30 +4,44 @@
   "use strict";
   var palette = ["#c0392b", "#e67e22", "#2c6e9b", "#95a5a6", "#27ae60", "#8e44ad", "#d4a017"];
 
+  // Two grids side by side: men on the left (axis inverted), women on the right, each side's
+  // tiers stacked, the retirements outlined over the same bar (barGap -100%).
   function pyramid(data) {
     var sides = Object.keys(data.sides);
     var tiers = Object.keys(data.sides[sides[0]]);
     var series = [];
     sides.forEach(function (side, index) {
-      var sign = index === 0 ? -1 : 1;
       tiers.forEach(function (tier, t) {
-        series.push({ name: tier, type: "bar", stack: side, color: palette[t],
-          data: data.sides[side][tier].map(function (n) { return sign * n; }) });
+        series.push({ name: tier, type: "bar", stack: side, color: palette[t], barWidth: "70%",
+          xAxisIndex: index, yAxisIndex: index, data: data.sides[side][tier] });
       });
-      series.push({ name: data.retiring_label, type: "bar", barGap: "-100%", z: 5,
+      series.push({ name: data.retiring_label, type: "bar", barGap: "-100%", barWidth: "70%", z: 5,
+        xAxisIndex: index, yAxisIndex: index,
         itemStyle: { color: "rgba(0,0,0,0)", borderColor: "#1f2933", borderWidth: 1.5, borderType: "dashed" },
-        data: data.retiring[side].map(function (n) { return sign * n; }) });
+        data: data.retiring[side] });
     });
+    var most = 0;
+    sides.forEach(function (side) {
+      data.bands.forEach(function (_band, b) {
+        var sum = 0;
+        tiers.forEach(function (tier) { sum += data.sides[side][tier][b]; });
+        most = Math.max(most, sum);
+      });
+    });
+    var axis = function (index) {
+      return { type: "value", gridIndex: index, inverse: index === 0, max: most || 1, minInterval: 1,
+        name: sides[index], nameLocation: index === 0 ? "start" : "end" };
+    };
     return {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
-        valueFormatter: function (v) { return Math.abs(v); } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { bottom: 0, type: "scroll", data: tiers.concat([data.retiring_label]) },
-      grid: { left: 80, right: 24, top: 28, bottom: 48 },
-      xAxis: { type: "value", axisLabel: { formatter: function (v) { return Math.abs(v); } } },
-      yAxis: { type: "category", data: data.bands },
-      graphic: [
-        { type: "text", left: "22%", top: 4, style: { text: sides[0], font: "14px sans-serif" } },
-        { type: "text", right: "18%", top: 4, style: { text: sides[1], font: "14px sans-serif" } }
+      grid: [{ left: 8, width: "41%", top: 28, bottom: 48, containLabel: false },
+        { right: 8, width: "41%", top: 28, bottom: 48, containLabel: false }],
+      xAxis: [axis(0), axis(1)],
+      yAxis: [
+        { type: "category", gridIndex: 0, data: data.bands, position: "right", axisLabel: { show: false } },
+        { type: "category", gridIndex: 1, data: data.bands, position: "left",
+          axisLabel: { margin: 6, fontSize: 11, width: 70 } }
       ],
       series: series
     };
