@@ -98,13 +98,16 @@ def age_pyramid(user: Any, *, scope: IndicatorScope, day: datetime.date) -> Pyra
     sides = {str(g.label): {label: [0] * len(PYRAMID_BANDS) for label in labels} for g in Gender}
     retiring = {str(g.label): [0] * len(PYRAMID_BANDS) for g in Gender}
     gender_labels = {g.value: str(g.label) for g in Gender}
+    # Labels resolved once: a lazy translation per row costs more than the query.
+    tier_labels = {t.value: str(t.label) for t in Tier}
+    general = tier_labels[Tier.GENERAL]
     rows = cadres.values_list("id", "gender", "birth_date", "is_worker").order_by()
     for cadre, gender, birth, worker in rows:
         age = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
         index = min(max((age - PYRAMID_BANDS[0][0]) // 5, 0), len(PYRAMID_BANDS) - 1)
         side = gender_labels[gender]
-        tier = Tier(tier_of.get(cadre, Tier.GENERAL)).label
-        sides[side][str(tier)][index] += 1
+        tier = tier_labels[tier_of[cadre]] if cadre in tier_of else general
+        sides[side][tier][index] += 1
         if retires_by(bounds, gender=gender, is_worker=worker, birth_date=birth):
             retiring[side][index] += 1
     band_labels = [f"{low}–{high - 1}" for low, high in PYRAMID_BANDS]

@@ -250,6 +250,9 @@ def mid_level_holders(
     rows = scoped(Appointment.objects.filter(end_date__isnull=True), user).filter(
         start_date__lte=day or datetime.date.max,
         post__tier__in=MID_LEVEL_TIERS,
+        # Joined tables limited to the county too (the planner then reads only its rows).
+        post__county_id=user.county_id,
+        cadre__county_id=user.county_id,
         cadre__status=CadreStatus.ACTIVE,
         **scope.filters(),
     )
@@ -322,7 +325,12 @@ def _org(user: Any, *, scope: IndicatorScope, period: Period) -> dict[str, Value
     )
     held = Counter(
         scoped(Appointment.objects.filter(end_date__isnull=True), user)
-        .filter(post__is_active=True, post__tier__in=MID_LEVEL_TIERS, **scope.filters())
+        .filter(
+            post__is_active=True,
+            post__tier__in=MID_LEVEL_TIERS,
+            post__county_id=user.county_id,
+            **scope.filters(),
+        )
         .values_list("post_id", flat=True)
     )
     seats = vacant = 0
@@ -345,7 +353,7 @@ def _org(user: Any, *, scope: IndicatorScope, period: Period) -> dict[str, Value
     five_years_ago = add_months(day, -60)
     entrants = (
         scoped(Appointment.objects.all(), user)
-        .filter(post__tier__in=MID_LEVEL_TIERS, **scope.filters())
+        .filter(post__tier__in=MID_LEVEL_TIERS, post__county_id=user.county_id, **scope.filters())
         .values("cadre_id")
         .annotate(first=Min("start_date"))
         .filter(first__gt=five_years_ago, first__lte=day)
