@@ -20,6 +20,7 @@ from zhongjian.care.api import router as care_router
 from zhongjian.core.api import ERRORS, ErrorOut
 from zhongjian.core.errors import DomainError
 from zhongjian.dataio.api import router as dataio_router
+from zhongjian.insight.api import router as insight_router
 from zhongjian.org.api import router as org_router
 from zhongjian.pipeline.api import router as pipeline_router
 from zhongjian.projection.api import router as projection_router
@@ -131,5 +132,6 @@ api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)
 api.add_router("/care/", care_router)
 api.add_router("/projection/", projection_router)
+api.add_router("/insight/", insight_router)
 api.add_router("/", org_router)
 api.add_router("/", dataio_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("org/", include("zhongjian.org.urls")),
     path("pipeline/", include("zhongjian.pipeline.urls")),
     path("voice/", include("zhongjian.voice.urls")),
+    path("insight/", include("zhongjian.insight.urls")),
     path("data/", include("zhongjian.dataio.urls")),
     path("care/", include("zhongjian.care.urls")),
     path("projection/", include("zhongjian.projection.urls")),

@@ -134,3 +134,64 @@ def test_care_public_module_exposes_aggregates_only() -> None:
     assert sorted(aggregates.__all__) == ["AggregateRow", "care_aggregates"]
     fields = {field.name for field in dataclasses.fields(aggregates.AggregateRow)}
     assert not fields & {"name", "cadre", "cadre_id", "topic", "note", "notes", "score", "case"}
+
+
+INSIGHT = PIPELINE.parent / "insight"
+# The only voice modules insight may read: the k-safe report selectors (aggregates of closed
+# waves), the wave list, the status choices and the suppression algorithm; never the models.
+VOICE_ALLOWED = {
+    "zhongjian.voice.selectors.reports",
+    "zhongjian.voice.selectors.waves",
+    "zhongjian.voice.choices",
+    "zhongjian.voice.suppression",
+}
+
+
+def _imports(source: str, package: str) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            names.add(base)
+    return names
+
+
+def test_insight_never_touches_care_or_individual_survey_data() -> None:
+    """Insight (indicators, survival, the risk model, flags) imports nothing of care, and of
+    voice only the aggregate report selectors; the risk model and the flags import no voice at
+    all except the suppression algorithm (survey figures reach the model through the indicator
+    layer's k-safe cells)."""
+    modules = sorted(INSIGHT.rglob("*.py"))
+    assert len(modules) > 8
+    problems: dict[str, list[str]] = {}
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
+        imported = _imports(source, "zhongjian.insight")
+        bad = [n for n in imported if n == "zhongjian.care" or n.startswith("zhongjian.care.")]
+        bad += [n for n in imported if n.startswith("zhongjian.voice") and n not in VOICE_ALLOWED]
+        if path.name in ("risk.py", "flags.py", "survival.py"):
+            bad += [
+                n
+                for n in imported
+                if n.startswith("zhongjian.voice") and n != "zhongjian.voice.suppression"
+            ]
+        bad += [
+            f"string {s!r}"
+            for s in re.findall(r"['\"](care[._]\w+|voice_response\w*)['\"]", source)
+        ]
+        if bad:
+            problems[path.name] = bad
+    assert problems == {}
+
+
+def test_risk_features_name_no_care_or_answer() -> None:
+    """The model's features are registry, pipeline and unit-level survey aggregates only."""
+    from zhongjian.insight.risk import FEATURE_NAMES
+
+    assert not [f for f in FEATURE_NAMES if "care" in f or "answer" in f or "response" in f]
+    assert [f for f in FEATURE_NAMES if "who5" in f] == ["unit_who5"]

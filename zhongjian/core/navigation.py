@@ -34,6 +34,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("心理疏导"), "care:overview", (Role.ORG_DEPARTMENT,), "care"),
     NavItem(_("疏导推荐"), "care:referrals", (Role.UNIT_HEAD,), "care"),
     NavItem(_("预测"), "projection:index", (Role.ORG_DEPARTMENT,), "projection"),
+    NavItem(_("研判"), "insight:survival", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "insight"),
     NavItem(_("数据导入"), "dataio:import", (Role.ORG_DEPARTMENT,), "data/import"),
     NavItem(_("审计日志"), "audit_log", (Role.AUDITOR,), "audit"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", (Role.SYSTEM_ADMIN,), "admin"),

@@ -194,6 +194,13 @@ class Appointment(models.Model):
             models.Index(fields=["post", "end_date"]),
             models.Index(fields=["cadre", "end_date"]),
             models.Index(fields=["county", "end_date"]),
+            # Current appointments only (insight's overview and indicators): a county's holders
+            # per post and per cadre without touching the history rows.
+            models.Index(
+                fields=["county", "post", "cadre"],
+                condition=Q(end_date__isnull=True),
+                name="org_appointment_current",
+            ),
         ]
 
     def __str__(self) -> str:
