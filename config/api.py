@@ -22,6 +22,7 @@ from zhongjian.dataio.api import router as dataio_router
 from zhongjian.org.api import router as org_router
 from zhongjian.pipeline.api import router as pipeline_router
 from zhongjian.voice.api import router as voice_router
+from zhongjian.workload.api import router as workload_router
 
 
 class TokenAuth(HttpBearer):
@@ -129,3 +130,4 @@ api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)
 api.add_router("/", org_router)
 api.add_router("/", dataio_router)
+api.add_router("/", workload_router)

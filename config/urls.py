@@ -20,6 +20,7 @@ urlpatterns = [
     path("org/", include("zhongjian.org.urls")),
     path("pipeline/", include("zhongjian.pipeline.urls")),
     path("voice/", include("zhongjian.voice.urls")),
+    path("workload/", include("zhongjian.workload.urls")),
     path("data/", include("zhongjian.dataio.urls")),
     path("account/", include("zhongjian.accounts.urls")),
     path("admin/", admin.site.urls),
