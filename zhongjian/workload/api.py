@@ -185,14 +185,19 @@ def demand_create(request: HttpRequest, payload: DemandIn) -> Any:
     return Status(201, demand)
 
 
-@router.put("/workload/demands/{int:pk}", response=DemandOut, summary="修改上级任务")
+@router.put(
+    "/workload/demands/{int:pk}", response=DemandOut, summary="修改上级任务（未给出的字段保持不变）"
+)
 def demand_update(request: HttpRequest, pk: int, payload: DemandUpdate) -> Any:
     user = api_user(request, *WORKLOAD_ROLES)
     demand = demand_for(user, pk=pk)
     organ = _organ(user, payload.organ_id) if payload.organ_id else None
     with transaction.atomic():
         services.demand_update(
-            actor=user, demand=demand, values=payload.dict(exclude={"organ_id"}), organ=organ
+            actor=user,
+            demand=demand,
+            values=payload.dict(exclude={"organ_id"}, exclude_unset=True),
+            organ=organ,
         )
     return demand
 

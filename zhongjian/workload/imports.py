@@ -14,7 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from zhongjian.core.bulk import new_instance
+from zhongjian.core.audit import AuditEntry, audit_record_many
+from zhongjian.core.bulk import bulk_insert, new_instance
+from zhongjian.core.models import AuditAction
 from zhongjian.dataio.columns import Column, KindSpec, ParseContext, ParsedRow, ValueType
 from zhongjian.dataio.importers import Importer, Progress
 from zhongjian.dataio.parsers import (
@@ -27,7 +29,6 @@ from zhongjian.dataio.parsers import (
     parse_text,
 )
 from zhongjian.org.models import Unit
-from zhongjian.org.services import registry_bulk_write
 from zhongjian.workload.choices import DemandKind, DocumentCategory, OrganLevel
 from zhongjian.workload.models import Demand, DemandReceipt, Organ
 from zhongjian.workload.services import demand_problems
@@ -288,6 +289,40 @@ COMPARED = (
 )
 
 
+def _bulk_write(
+    *,
+    actor: Any,
+    county_id: int,
+    object_type: str,
+    create: Sequence[Any],
+    update: Sequence[tuple[Any, list[str]]],
+) -> None:
+    """Insert CREATE, save the changed fields of UPDATE, one audit row per object."""
+    bulk_insert(create)
+    for instance, fields in update:
+        instance.save(update_fields=fields)
+    entries = [
+        AuditEntry(
+            action=AuditAction.IMPORT,
+            object_type=object_type,
+            object_id=instance.pk,
+            unit_id=getattr(instance, "unit_id", None),
+        )
+        for instance in create
+    ]
+    entries.extend(
+        AuditEntry(
+            action=AuditAction.IMPORT,
+            object_type=object_type,
+            object_id=instance.pk,
+            unit_id=getattr(instance, "unit_id", None),
+            summary="、".join(fields),
+        )
+        for instance, fields in update
+    )
+    audit_record_many(actor=actor, entries=entries, county_id=county_id)
+
+
 class DemandImporter(Importer):
     kind = KIND
     object_type = "demand"
@@ -495,14 +530,12 @@ class DemandImporter(Importer):
     def write(self, *, actor: Any) -> None:
         county_id = self.county.pk
         organs = list(self.new_organs.values())
-        registry_bulk_write(
-            actor=actor, county_id=county_id, object_type="organ", create=organs, update=[]
-        )
+        _bulk_write(actor=actor, county_id=county_id, object_type="organ", create=organs, update=[])
         demands = list(self.new_demands.values())
         for demand in demands:
             demand.organ_id = demand.organ.pk
             demand.created_by_id = getattr(actor, "pk", None)
-        registry_bulk_write(
+        _bulk_write(
             actor=actor,
             county_id=county_id,
             object_type="demand",
@@ -525,7 +558,7 @@ class DemandImporter(Importer):
                 )
                 stored[key] = demand
             receipt.demand_id = demand.pk
-        registry_bulk_write(
+        _bulk_write(
             actor=actor,
             county_id=county_id,
             object_type="demand_receipt",
