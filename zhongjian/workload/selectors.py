@@ -476,6 +476,12 @@ def workload_alerts(
     return alerts
 
 
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return "-"
+    return str(int(value)) if value == value.to_integral_value() else str(value)
+
+
 def _cell_alerts(unit_id: int, name: str, item: Indicators, book: RuleBook) -> list[Alert]:
     """The alerts of one unit-month: over a cap, rising year on year, many short deadlines."""
     month = item.month
@@ -490,8 +496,8 @@ def _cell_alerts(unit_id: int, name: str, item: Indicators, book: RuleBook) -> l
         add(
             "over_cap",
             f"超篇幅文件 {item.long_documents} 件（综合 > "
-            f"{book.value(RuleKey.DOC_LENGTH_COMPREHENSIVE, month) or '-'} 字，专项 > "
-            f"{book.value(RuleKey.DOC_LENGTH_SPECIAL, month) or '-'} 字）",
+            f"{_number(book.value(RuleKey.DOC_LENGTH_COMPREHENSIVE, month))} 字，专项 > "
+            f"{_number(book.value(RuleKey.DOC_LENGTH_SPECIAL, month))} 字）",
             DemandKind.DOCUMENT,
         )
     if item.inspections_over_cap:
@@ -597,7 +603,7 @@ def workload_dashboard(
             "series": [
                 {
                     "name": name,
-                    "data": [None if c == 0 else round(d / c, 3) for d, c in groups[key]],
+                    "data": [None if c == 0 else round(100 * d / c, 1) for d, c in groups[key]],
                 }
                 for key, name in (("township", "乡镇（街道）"), ("department", "县直部门"))
             ],

@@ -120,19 +120,22 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(receipts, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    current = months[-1]
+    # The heading figures show the latest month with demands: the current month is often empty.
+    current = next((m for m in reversed(months) if m.demands), months[-1])
     trend = {
         "labels": [f"{m.month:%Y-%m}" for m in months],
         "series": [
             {"name": _("上级任务（件）"), "data": [m.demands for m in months], "type": "bar"},
             {
-                "name": _("人均（件/人）"),
-                "data": [m.per_cadre for m in months],
+                "name": _("每百名干部（件）"),
+                "data": [
+                    None if m.per_cadre is None else round(100 * m.per_cadre, 1) for m in months
+                ],
                 "type": "line",
                 "axis": 1,
             },
         ],
-        "axes": [_("件"), _("件/人")],
+        "axes": [_("件"), _("件/百人")],
     }
     return render(
         request,
