@@ -160,11 +160,9 @@ class _County:
             lead = demand.lead_days
             for unit_id in unit_ids:
                 done = None
-                if demand.deadline is not None and demand.deadline < self.today:
-                    if self.rng.random() < 0.92:
-                        done = min(
-                            demand.deadline, demand.issued_on + DAY * self.rng.randint(0, 20)
-                        )
+                overdue = demand.deadline is not None and demand.deadline < self.today
+                if overdue and self.rng.random() < 0.92:
+                    done = min(demand.deadline, demand.issued_on + DAY * self.rng.randint(0, 20))
                 receipts.append(
                     new_instance(
                         DemandReceipt,

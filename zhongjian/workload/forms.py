@@ -12,7 +12,7 @@ from zhongjian.workload.choices import DemandKind, DocumentCategory, OrganLevel,
 from zhongjian.workload.models import Organ
 from zhongjian.workload.services import demand_problems
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class DemandForm(forms.Form):
