@@ -616,10 +616,8 @@ def workload_dashboard(
 def organ_list(user: Any, *, query: str = "") -> QuerySet[Organ]:
     """The county's issuing organs (for pickers and the API), filtered by a name fragment."""
     _require_role(user)
-    organs = scoped(Organ.objects.all(), user, unit_field=None)
-    if scope_for(user).role == Role.UNIT_HEAD:
-        # Organs are the county's shared list, not a unit's rows.
-        organs = Organ.objects.filter(county_id=user.county_id)
+    # Organs are the county's shared list, not a unit's rows: a unit head sees the whole list.
+    organs = Organ.objects.filter(county_id=scope_for(user).county_id)
     if query:
         organs = organs.filter(Q(name__icontains=query) | Q(department__icontains=query))
     return organs.filter(is_active=True).order_by("level", "name")
