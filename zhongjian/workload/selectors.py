@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zhongjian.accounts.roles import Role
 from zhongjian.core.permissions import scope_for, scoped
@@ -387,9 +388,9 @@ def _check_range(month_from: datetime.date, month_to: datetime.date) -> None:
     from zhongjian.core.errors import ValidationError
 
     if month_to < month_from:
-        raise ValidationError("结束月份早于起始月份。")
+        raise ValidationError(_("结束月份早于起始月份。"))
     if len(months_between(month_from, month_to)) > 120:
-        raise ValidationError("一次最多查询 120 个月。")
+        raise ValidationError(_("一次最多查询 120 个月。"))
 
 
 def workload_indicators(
@@ -495,25 +496,33 @@ def _cell_alerts(unit_id: int, name: str, item: Indicators, book: RuleBook) -> l
     if item.long_documents:
         add(
             "over_cap",
-            f"超篇幅文件 {item.long_documents} 件（综合 > "
-            f"{_number(book.value(RuleKey.DOC_LENGTH_COMPREHENSIVE, month))} 字，专项 > "
-            f"{_number(book.value(RuleKey.DOC_LENGTH_SPECIAL, month))} 字）",
+            _("超篇幅文件 %(n)d 件（综合 > %(c)s 字，专项 > %(s)s 字）")
+            % {
+                "n": item.long_documents,
+                "c": _number(book.value(RuleKey.DOC_LENGTH_COMPREHENSIVE, month)),
+                "s": _number(book.value(RuleKey.DOC_LENGTH_SPECIAL, month)),
+            },
             DemandKind.DOCUMENT,
         )
     if item.inspections_over_cap:
         add(
             "over_cap",
-            f"实地督查检查考核 {item.onsite_inspections} 次，超过上限 {item.inspections_cap} 次",
+            _("实地督查检查考核 %(n)d 次，超过上限 %(cap)d 次")
+            % {"n": item.onsite_inspections, "cap": item.inspections_cap},
             DemandKind.INSPECTION,
         )
     accompany_cap = book.value(RuleKey.ACCOMPANY_MEETINGS, month)
     if accompany_cap is not None and item.accompany_meetings > accompany_cap:
-        add("over_cap", f"要求陪会的会议 {item.accompany_meetings} 次", DemandKind.MEETING)
+        add(
+            "over_cap",
+            _("要求陪会的会议 %(n)d 次") % {"n": item.accompany_meetings},
+            DemandKind.MEETING,
+        )
     if item.yoy_increase:
         add(
             "yoy",
-            f"上级任务 {item.demands} 件，上年同月 {item.yoy_base} 件，"
-            f"同比增加 {item.yoy_change:.0%}（只减不增）",
+            _("上级任务 %(n)d 件，上年同月 %(base)d 件，同比增加 %(change)s（只减不增）")
+            % {"n": item.demands, "base": item.yoy_base, "change": f"{item.yoy_change:.0%}"},
         )
     threshold = book.value(RuleKey.SHORT_DEADLINE_SHARE, month)
     share = item.short_deadline_share
@@ -525,8 +534,13 @@ def _cell_alerts(unit_id: int, name: str, item: Indicators, book: RuleBook) -> l
     ):
         add(
             "short_deadlines",
-            f"短时限事项 {item.short_deadlines}/{item.with_deadline}（{share:.0%}），"
-            f"超过预警线 {float(threshold):.0%}",
+            _("短时限事项 %(n)d/%(all)d（%(share)s），超过预警线 %(line)s")
+            % {
+                "n": item.short_deadlines,
+                "all": item.with_deadline,
+                "share": f"{share:.0%}",
+                "line": f"{float(threshold):.0%}",
+            },
         )
     return alerts
 
@@ -605,7 +619,7 @@ def workload_dashboard(
                     "name": name,
                     "data": [None if c == 0 else round(100 * d / c, 1) for d, c in groups[key]],
                 }
-                for key, name in (("township", "乡镇（街道）"), ("department", "县直部门"))
+                for key, name in (("township", _("乡镇（街道）")), ("department", _("县直部门")))
             ],
         },
         "totals": asdict(totals),
