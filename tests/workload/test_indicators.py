@@ -200,3 +200,24 @@ def test_rules_seeded_with_sources(db: None) -> None:
     rule = WorkloadRule.objects.get(county=None, key=RuleKey.DOC_LENGTH_SPECIAL)
     assert rule.value == 4000 and rule.effective_from == datetime.date(2024, 8, 6)
     assert "整治形式主义为基层减负若干规定" in rule.source
+
+
+def test_alerts_link_to_evidence_and_dashboard_agrees(personas: Personas, organs) -> None:  # type: ignore[no-untyped-def]
+    """Two on-site inspections against a cap of 1 raise an over-cap alert that links to unit A's
+    inspections of March; the dashboard's heatmap and totals count the same receipts."""
+    from zhongjian.workload.selectors import workload_alerts, workload_dashboard
+
+    for n in range(2):
+        register(
+            personas, organs["province"], title=f"检查{n}", kind=DemandKind.INSPECTION, onsite=True
+        )
+    alerts = workload_alerts(personas.org, month_from=MARCH, month_to=MARCH)
+    over = [a for a in alerts if a.kind == "over_cap"]
+    assert len(over) == 1 and over[0].unit_id == personas.unit_a.pk
+    assert over[0].url == f"/workload/units/{personas.unit_a.pk}/?month=2025-03&kind=inspection"
+    assert workload_alerts(personas.head_b, month_from=MARCH, month_to=MARCH) == []
+    data = workload_dashboard(personas.org, month_from=MARCH, month_to=MARCH)
+    assert data["totals"]["demands"] == 2
+    row = data["unit_ids"].index(personas.unit_a.pk)
+    assert [cell[2] for cell in data["heatmap"] if cell[1] == row] == [2.0]
+    assert data["top_organs"] == [("省委办公厅", 2)]
