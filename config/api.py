@@ -25,6 +25,7 @@ from zhongjian.org.api import router as org_router
 from zhongjian.pipeline.api import router as pipeline_router
 from zhongjian.projection.api import router as projection_router
 from zhongjian.voice.api import router as voice_router
+from zhongjian.workload.api import router as workload_router
 
 
 class TokenAuth(HttpBearer):
@@ -135,3 +136,4 @@ api.add_router("/projection/", projection_router)
 api.add_router("/insight/", insight_router)
 api.add_router("/", org_router)
 api.add_router("/", dataio_router)
+api.add_router("/", workload_router)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "zhongjian.org",
     "zhongjian.pipeline",
     "zhongjian.voice",
+    "zhongjian.workload",
     "zhongjian.dataio",
     "zhongjian.insight",
     "zhongjian.care",

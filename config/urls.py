@@ -21,6 +21,7 @@ urlpatterns = [
     path("pipeline/", include("zhongjian.pipeline.urls")),
     path("voice/", include("zhongjian.voice.urls")),
     path("insight/", include("zhongjian.insight.urls")),
+    path("workload/", include("zhongjian.workload.urls")),
     path("data/", include("zhongjian.dataio.urls")),
     path("care/", include("zhongjian.care.urls")),
     path("projection/", include("zhongjian.projection.urls")),

@@ -1,7 +1,7 @@
 """Column specifications of the four import kinds and the validator that turns rows into records."""
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -60,6 +60,8 @@ class ImportKind(models.TextChoices):
     POSTS = "posts", _("岗位")
     CADRES = "cadres", _("干部")
     APPOINTMENTS = "appointments", _("任职")
+    # Columns and importer come from the workload app (register_import_kind).
+    DEMANDS = "demands", _("上级任务")
 
 
 class ValueType(models.TextChoices):
@@ -637,7 +639,8 @@ def _unit_rules(values: dict[str, object]) -> list[tuple[str, str]]:
     return []
 
 
-SPECS: Mapping[str, KindSpec] = {
+# Kinds of other apps are added by `importers.register_import_kind` when those apps load.
+SPECS: dict[str, KindSpec] = {
     ImportKind.UNITS: KindSpec(
         kind=ImportKind.UNITS, columns=UNIT_COLUMNS, unique_keys=(("code",),), rules=(_unit_rules,)
     ),

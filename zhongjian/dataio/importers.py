@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongjian.core.bulk import new_instance
 from zhongjian.core.crypto import encrypt_text
-from zhongjian.dataio.columns import SPECS, ImportKind, ParsedRow, Problem
+from zhongjian.dataio.columns import SPECS, ImportKind, KindSpec, ParsedRow, Problem
 from zhongjian.dataio.parsers import IdNumber, mask_id_number
 from zhongjian.org.models import Appointment, Cadre, County, Post, Unit
 from zhongjian.org.services import (
@@ -620,6 +620,12 @@ IMPORTERS: dict[str, type[Importer]] = {
     importer.kind: importer
     for importer in (UnitImporter, PostImporter, CadreImporter, AppointmentImporter)
 }
+
+
+def register_import_kind(spec: KindSpec, importer: type[Importer]) -> None:
+    """Add an app's own import kind (its columns and importer) to the shared machinery."""
+    SPECS[spec.kind] = spec
+    IMPORTERS[spec.kind] = importer
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -8,4 +8,5 @@ DEMO_EXTENSIONS: list[str] = [
     "zhongjian.pipeline.demo.extend",
     "zhongjian.voice.demo.extend",
     "zhongjian.demo.care.extend",
+    "zhongjian.demo.workload.extend",
 ]
