@@ -317,6 +317,7 @@ class CadreImporter(Importer):
         "ethnicity",
         "education",
         "party_status",
+        "party_join_date",
         "establishment",
         "work_start_date",
         "grassroots_start_date",
