@@ -3,8 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Model
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 

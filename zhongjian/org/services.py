@@ -347,9 +347,7 @@ def _leadership_violations(*, cadre: Cadre, post: Post) -> list[validation.Viola
     if not post.is_leadership:
         return []
     current = Appointment.objects.filter(cadre=cadre, end_date__isnull=True).select_related("post")
-    held = [
-        Held(a.post.title, a.post.is_leadership, a.post.allows_concurrent) for a in current
-    ]
+    held = [Held(a.post.title, a.post.is_leadership, a.post.allows_concurrent) for a in current]
     held.append(Held(post.title, post.is_leadership, post.allows_concurrent))
     return validation.leadership_violations(name=cadre.name, held=held)
 

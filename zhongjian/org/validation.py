@@ -9,7 +9,6 @@ Dates are compared by month: rosters often give 出生年月 and 参加工作时
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,7 +36,10 @@ class Rule(models.TextChoices):
     ID_GENDER = "id_gender", gettext_lazy("身份证号与性别不符")
     FUTURE_DATE = "future_date", gettext_lazy("日期晚于今天")
     WORK_AGE = "work_age", gettext_lazy("参加工作时不满16周岁")
-    GRASSROOTS_BEFORE_WORK = "grassroots_before_work", gettext_lazy("到基层工作时间早于参加工作时间")
+    GRASSROOTS_BEFORE_WORK = (
+        "grassroots_before_work",
+        gettext_lazy("到基层工作时间早于参加工作时间"),
+    )
     PARTY_AGE = "party_age", gettext_lazy("入党时不满18周岁")
     APPOINTMENT_BEFORE_WORK = "appointment_before_work", gettext_lazy("任职早于参加工作")
     OVER_HEADCOUNT = "over_headcount", gettext_lazy("同时在任人数超过职数")
@@ -281,16 +283,11 @@ def leadership_violations(*, name: str, held: Iterable[Held]) -> list[Violation]
             Violation(
                 Rule.CONCURRENT_LEADERSHIP,
                 "post",
-                _("%(name)s 将同时担任 %(count)d 个领导职务（%(titles)s）；除可兼任的岗位外只能担任一个")
+                _(
+                    "%(name)s 将同时担任 %(count)d 个领导职务（%(titles)s）；"
+                    "除可兼任的岗位外只能担任一个"
+                )
                 % {"name": name, "count": len(exclusive), "titles": "、".join(exclusive)},
             )
         ]
     return []
-
-
-def group_by_rule(violations: Iterable[tuple[Violation, object]]) -> dict[Rule, list[object]]:
-    """The data check's records under each rule, in the rules' order."""
-    grouped: dict[Rule, list[object]] = defaultdict(list)
-    for violation, record in violations:
-        grouped[violation.rule].append(record)
-    return {rule: grouped[rule] for rule in Rule if rule in grouped}
