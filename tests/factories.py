@@ -74,7 +74,9 @@ def user(*, role: str, county: County | None = None, **fields: Any) -> User:
     return account
 
 
-def id_number(*, birth_date: datetime.date, gender: str, area: str = "110105", serial: int = 1) -> str:
+def id_number(
+    *, birth_date: datetime.date, gender: str, area: str = "110105", serial: int = 1
+) -> str:
     """A valid 18-character resident ID number (GB 11643-1999) for BIRTH_DATE and GENDER."""
     # The 17th digit is odd for men, even for women.
     sequence = f"{serial % 50 * 2 + (1 if gender == 'male' else 0):03d}"

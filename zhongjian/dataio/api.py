@@ -13,18 +13,13 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.api import ERRORS, ObjectId, Pagination, api_user
+from zhongjian.core.api import ObjectId, Pagination, api_user
 from zhongjian.core.errors import ValidationError
+from zhongjian.dataio import selectors, services
 from zhongjian.dataio.columns import ImportKind
 from zhongjian.dataio.models import ImportJob, ImportStatus
 from zhongjian.dataio.progress import progress_read
-from zhongjian.dataio.selectors import import_job_get, import_job_list
-from zhongjian.dataio.services import (
-    MEGABYTE,
-    import_job_cancel,
-    import_job_confirm,
-    import_job_submit,
-)
+from zhongjian.dataio.services import MEGABYTE
 
 router = Router(tags=["导入"])
 
@@ -76,8 +71,8 @@ class ImportErrorOut(Schema):
     text: str
 
 
-@router.post("/imports", response={202: ImportJobOut, **ERRORS})
-def imports_submit(
+@router.post("/imports", response={202: ImportJobOut})
+def import_job_submit(
     request: HttpRequest,
     file: File[UploadedFile],
     kind: Form[ImportKind],
@@ -97,7 +92,7 @@ def imports_submit(
             _("文件太大（%(size).1f MB）；最大允许 %(limit)d MB")
             % {"size": file.size / MEGABYTE, "limit": settings.IMPORT_MAX_MB}
         )
-    job = import_job_submit(
+    job = services.import_job_submit(
         actor=user,
         kind=kind,
         data=file.read(),
@@ -109,38 +104,42 @@ def imports_submit(
     return Status(202, job)
 
 
-@router.get("/imports", response={200: list[ImportJobOut], **ERRORS})
+@router.get("/imports", response={200: list[ImportJobOut]})
 @paginate(Pagination)
-def imports_list(request: HttpRequest) -> object:
+def import_job_list(request: HttpRequest) -> object:
     """The county's import jobs, newest first."""
-    return import_job_list(user=api_user(request, Role.ORG_DEPARTMENT))
+    return selectors.import_job_list(user=api_user(request, Role.ORG_DEPARTMENT))
 
 
-@router.get("/imports/{job_id}", response={200: ImportJobOut, **ERRORS})
-def imports_get(request: HttpRequest, job_id: ObjectId) -> ImportJob:
+@router.get("/imports/{job_id}", response={200: ImportJobOut})
+def import_job_get(request: HttpRequest, job_id: ObjectId) -> ImportJob:
     """A job's status, counts and, while it runs, its progress."""
-    return import_job_get(user=api_user(request, Role.ORG_DEPARTMENT), pk=job_id)
+    return selectors.import_job_get(user=api_user(request, Role.ORG_DEPARTMENT), pk=job_id)
 
 
-@router.get("/imports/{job_id}/errors", response={200: list[ImportErrorOut], **ERRORS})
+@router.get("/imports/{job_id}/errors", response={200: list[ImportErrorOut]})
 @paginate(Pagination)
-def imports_errors(request: HttpRequest, job_id: ObjectId) -> list[dict[str, object]]:
+def import_job_errors(request: HttpRequest, job_id: ObjectId) -> list[dict[str, object]]:
     """Every problem found in the file, by row and column, in the order of the file."""
-    job = import_job_get(user=api_user(request, Role.ORG_DEPARTMENT), pk=job_id)
+    job = selectors.import_job_get(user=api_user(request, Role.ORG_DEPARTMENT), pk=job_id)
     return job.errors
 
 
-@router.post("/imports/{job_id}/confirm", response={202: ImportJobOut, **ERRORS})
-def imports_confirm(request: HttpRequest, job_id: ObjectId) -> Status[ImportJob]:
+@router.post("/imports/{job_id}/confirm", response={202: ImportJobOut})
+def import_job_confirm(request: HttpRequest, job_id: ObjectId) -> Status[ImportJob]:
     """Import a job checked with `dry_run` (status `ready`); the file is checked once more."""
     user = api_user(request, Role.ORG_DEPARTMENT)
-    job = import_job_confirm(actor=user, job=import_job_get(user=user, pk=job_id))
+    job = services.import_job_confirm(
+        actor=user, job=selectors.import_job_get(user=user, pk=job_id)
+    )
     job.refresh_from_db()
     return Status(202, job)
 
 
-@router.post("/imports/{job_id}/cancel", response={200: ImportJobOut, **ERRORS})
-def imports_cancel(request: HttpRequest, job_id: ObjectId) -> ImportJob:
+@router.post("/imports/{job_id}/cancel", response={200: ImportJobOut})
+def import_job_cancel(request: HttpRequest, job_id: ObjectId) -> ImportJob:
     """Drop a job that waits for confirmation, and its file."""
     user = api_user(request, Role.ORG_DEPARTMENT)
-    return import_job_cancel(actor=user, job=import_job_get(user=user, pk=job_id))
+    return services.import_job_cancel(
+        actor=user, job=selectors.import_job_get(user=user, pk=job_id)
+    )
