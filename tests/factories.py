@@ -73,14 +73,3 @@ def user(*, role: str, county: County | None = None, **fields: Any) -> User:
     account.save()
     return account
 
-
-def id_number(
-    *, birth_date: datetime.date, gender: str, area: str = "110105", serial: int = 1
-) -> str:
-    """A valid 18-character resident ID number (GB 11643-1999) for BIRTH_DATE and GENDER."""
-    # The 17th digit is odd for men, even for women.
-    sequence = f"{serial % 50 * 2 + (1 if gender == 'male' else 0):03d}"
-    first17 = f"{area}{birth_date:%Y%m%d}{sequence}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(digit) * weight for digit, weight in zip(first17, weights, strict=True))
-    return first17 + "10X98765432"[total % 11]
