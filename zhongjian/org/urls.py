@@ -41,4 +41,5 @@ urlpatterns = [
         name="correction_request_close",
     ),
     path("data-check/", views.data_check, name="data_check"),
+    path("data-check/count/", views.data_check_count, name="data_check_count"),
 ]
