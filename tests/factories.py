@@ -72,4 +72,3 @@ def user(*, role: str, county: County | None = None, **fields: Any) -> User:
     account.full_clean()
     account.save()
     return account
-
