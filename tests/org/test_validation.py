@@ -181,3 +181,23 @@ def test_same_bad_record_same_messages_from_form_api_and_import(personas: Person
 
     assert from_form == from_api == from_import == expected
     assert not Cadre.objects.filter(staff_no="BAD1").exists()
+
+
+def test_import_applies_the_appointment_rules(personas: Personas) -> None:
+    """An appointment row before the cadre's work start, or a second exclusive leadership post,
+    is refused by the import with the services' message."""
+    lead_a = factories.post(
+        unit=personas.unit_b, title="局长", tier=Tier.ZHENGKE, is_leadership=True
+    )
+    lead_b = factories.post(
+        unit=personas.unit_b, title="副局长甲", tier=Tier.FUKE, is_leadership=True
+    )
+    factories.appoint(cadre=personas.cadre_b, post=lead_a, start=D(2020, 1, 1))
+    header = ["人员编号", "单位代码", "岗位名称", "任职时间"]
+    early = [personas.cadre_b.staff_no, personas.unit_b.code, lead_b.title, "1980-01-01"]
+    job = run_import(personas.org, "appointments", csv_bytes([header, early]), "任职.csv")
+    assert any("早于参加工作时间" in problem["message"] for problem in job.errors)
+    second = [personas.cadre_b.staff_no, personas.unit_b.code, lead_b.title, "2024-01-01"]
+    job = run_import(personas.org, "appointments", csv_bytes([header, second]), "任职.csv")
+    assert any("领导职务" in problem["message"] for problem in job.errors)
+    assert not Appointment.objects.filter(post=lead_b).exists()
