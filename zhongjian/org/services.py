@@ -1,5 +1,6 @@
 """Writes to the registry; each runs in one transaction with its audit row."""
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -311,9 +312,13 @@ def cadre_update(
     problems += validation.cadre_violations(values, id_number=parsed, today=today)
     if "work_start_date" in changed:
         for appointment in cadre.appointments.all():
-            problems += validation.appointment_start_violations(
-                start_date=appointment.start_date, work_start_date=fields["work_start_date"]
-            )
+            # Shown beside 参加工作时间, the field this edit changes.
+            problems += [
+                dataclasses.replace(problem, field="work_start_date")
+                for problem in validation.appointment_start_violations(
+                    start_date=appointment.start_date, work_start_date=fields["work_start_date"]
+                )
+            ]
     raise_if_any([problem for problem in problems if problem.touches(changed)])
     also_changed = []
     if new_id:
