@@ -47,8 +47,13 @@ class ZhongjianAPI(NinjaAPI):
     """NinjaAPI whose schema documents the common error answers on every operation.
 
     Every operation may answer 400/401/403/404/422 with `ErrorOut` through the handlers below;
-    documenting that once here keeps routers from repeating it (or forgetting it).
+    documenting that once here keeps routers from repeating it (or forgetting it). Routers list
+    only their success answers. An operation's id is its handler's name, which is the name of the
+    service or selector it calls (`cadre_create`, `process_start`).
     """
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        return operation.view_func.__name__
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -60,7 +65,12 @@ class ZhongjianAPI(NinjaAPI):
         }
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # One key per status: Ninja keys answers by number, JSON (and YAML) by text, and
+                # the two spellings of one status are a "duplicated mapping key" to Swagger UI.
+                responses = {
+                    str(code): answer for code, answer in operation.get("responses", {}).items()
+                }
+                operation["responses"] = responses
                 for code in ERRORS:
                     responses.setdefault(str(code), error)
         return schema

@@ -76,6 +76,7 @@ def test_valid_cadres_become_typed_records() -> None:
         "rank": None,
         "id_number": None,
         "is_worker": False,
+        "party_join_date": None,
     }
 
 

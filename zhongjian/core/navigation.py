@@ -37,6 +37,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("预测"), "projection:index", (Role.ORG_DEPARTMENT,), "projection"),
     NavItem(_("研判"), "insight:survival", (Role.ORG_DEPARTMENT, Role.UNIT_HEAD), "insight"),
     NavItem(_("数据导入"), "dataio:import", (Role.ORG_DEPARTMENT,), "data/import"),
+    NavItem(_("数据核查"), "org:data_check", (Role.ORG_DEPARTMENT,), "org/data-check"),
     NavItem(_("审计日志"), "audit_log", (Role.AUDITOR,), "audit"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", (Role.SYSTEM_ADMIN,), "admin"),
     NavItem(_("我的账号"), "accounts:tokens", tuple(Role.values), "account"),

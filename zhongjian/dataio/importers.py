@@ -8,7 +8,7 @@ ones is unchanged and writes nothing, not even an audit row.
 
 import datetime
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -20,12 +20,14 @@ from zhongjian.core.bulk import new_instance
 from zhongjian.core.crypto import encrypt_text
 from zhongjian.dataio.columns import SPECS, ImportKind, KindSpec, ParsedRow, Problem
 from zhongjian.dataio.parsers import IdNumber, mask_id_number
+from zhongjian.org import validation
 from zhongjian.org.models import Appointment, Cadre, County, Post, Unit
 from zhongjian.org.services import (
     id_number_hash,
     posts_staffing_changed,
     registry_bulk_write,
 )
+from zhongjian.org.validation import Held
 
 # Rows listed by name in the preview of what an import will change.
 MAX_CHANGES_SHOWN = 500
@@ -317,6 +319,7 @@ class CadreImporter(Importer):
         "ethnicity",
         "education",
         "party_status",
+        "party_join_date",
         "establishment",
         "work_start_date",
         "grassroots_start_date",
@@ -514,6 +517,13 @@ class AppointmentImporter(Importer):
                 continue
             if cadre is None:
                 continue
+            late = validation.appointment_start_violations(
+                start_date=values["start_date"], work_start_date=cadre.work_start_date
+            )
+            for problem in late:
+                self.error(row, "start_date", problem.message)
+            if late:
+                continue
             fields = {
                 key: values[key] or (None if key == "end_date" else "")
                 for key in ("end_date", "end_reason", "document_no")
@@ -563,6 +573,15 @@ class AppointmentImporter(Importer):
             if appointment.end_date is not None:
                 open_after.pop(appointment.pk, None)
         seats: Counter[int] = Counter(a.post_id for a in open_after.values())
+        # Every current post of the cadres this file appoints, for the 兼任 rule.
+        ended = {a.pk for a in existing if a.end_date is not None}
+        current_posts: dict[int, dict[int, Post]] = defaultdict(dict)
+        for chunk in _chunks(list({a.cadre_id for _row, a in self.opened})):
+            for current in Appointment.objects.filter(
+                cadre_id__in=chunk, end_date__isnull=True
+            ).select_related("post"):
+                if current.pk not in ended:
+                    current_posts[current.cadre_id][current.post_id] = current.post
         held = {(a.cadre_id, a.post_id): a for a in open_after.values()}
         for row, appointment in self.opened:
             post = appointment.post
@@ -579,6 +598,17 @@ class AppointmentImporter(Importer):
                 )
                 continue
             held[(appointment.cadre_id, post.pk)] = appointment
+            posts_held = current_posts[appointment.cadre_id]
+            posts_held[post.pk] = post
+            leadership = validation.leadership_violations(
+                name=appointment.cadre.name,
+                held=[
+                    Held(p.title, p.is_leadership, p.allows_concurrent) for p in posts_held.values()
+                ],
+            )
+            if post.is_leadership and leadership:
+                self.error(row, "title", leadership[0].message)
+                continue
             seats[post.pk] += 1
             if seats[post.pk] > post.headcount:
                 self.error(

@@ -5,7 +5,7 @@ summary; an app appends its entry here when it has demo data to add.
 """
 
 DEMO_EXTENSIONS: list[str] = [
-    "zhongjian.pipeline.demo.extend",
+    "zhongjian.demo.pipeline.extend",
     "zhongjian.voice.demo.extend",
     "zhongjian.demo.care.extend",
     "zhongjian.demo.workload.extend",

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +84,11 @@ class Post(models.Model):
         _("编制要求"), max_length=32, choices=Establishment.choices
     )
     headcount = models.PositiveSmallIntegerField(_("职数"), default=1)
+    # 兼任: a holder of this leadership post may hold another current leadership post at once
+    # (a township party secretary who also chairs the people's congress presidium, …).
+    allows_concurrent = models.BooleanField(
+        _("可兼任"), default=False, help_text=_("在任者可同时担任其他领导职务。")
+    )
     is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
@@ -122,6 +127,7 @@ class Cadre(models.Model):
     ethnicity = models.CharField(_("民族"), max_length=16, default="汉族")
     education = models.CharField(_("学历"), max_length=32, choices=Education.choices)
     party_status = models.CharField(_("政治面貌"), max_length=16, choices=PartyStatus.choices)
+    party_join_date = models.DateField(_("入党时间"), null=True, blank=True)
     establishment = models.CharField(_("编制类型"), max_length=32, choices=Establishment.choices)
     work_start_date = models.DateField(_("参加工作时间"))
     grassroots_start_date = models.DateField(_("到基层工作时间"), null=True, blank=True)
@@ -179,6 +185,7 @@ class Appointment(models.Model):
         _("免职原因"), max_length=16, choices=EndReason.choices, blank=True
     )
     document_no = models.CharField(_("任免文号"), max_length=64, blank=True)
+    end_document_no = models.CharField(_("免职文号"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("任职")
@@ -293,6 +300,71 @@ class CadreProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.cadre)
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    CLOSED = "closed", _("已处理")
+
+
+class CorrectionRequest(models.Model):
+    """A unit head's request (申请更正) that the organization department correct a record.
+
+    Unit heads correct nothing themselves: the registry has one write path, the organization
+    department's, and this is how a unit reports what is wrong.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(
+        Cadre,
+        verbose_name=_("干部"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("岗位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    field = models.CharField(_("需更正的项目"), max_length=64)
+    text = models.TextField(_("更正内容"), max_length=1000)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.OPEN,
+    )
+    closed_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    closed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolution = models.CharField(_("处理说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("更正申请")
+        verbose_name_plural = _("更正申请")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["county", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.field}（{self.get_status_display()}）"
+
+    @property
+    def subject(self) -> Model | None:
+        return self.cadre or self.post
 
 
 class RetirementTrack(models.TextChoices):

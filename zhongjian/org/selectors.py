@@ -6,9 +6,19 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from zhongjian.accounts.roles import Role
+from zhongjian.core.models import AuditLog
 from zhongjian.core.permissions import get_scoped_or_404, scoped
 from zhongjian.org.choices import CadreStatus
-from zhongjian.org.models import Appointment, Cadre, Post, RankGrant, Unit
+from zhongjian.org.models import (
+    Appointment,
+    Cadre,
+    CorrectionRequest,
+    CorrectionStatus,
+    Post,
+    RankGrant,
+    Unit,
+)
 
 
 def unit_list(*, user: Any) -> QuerySet[Unit]:
@@ -111,3 +121,42 @@ def appointment_get(*, user: Any, pk: object) -> Appointment:
 
 def years_between(start: datetime.date, end: datetime.date) -> float:
     return round((end - start).days / 365.25, 1)
+
+
+def correction_request_list(*, user: Any, open_only: bool = True) -> QuerySet[CorrectionRequest]:
+    """Correction requests the user may see: the county's (organization department) or their
+    unit's (unit head), open ones only unless OPEN_ONLY is false."""
+    requests = scoped(CorrectionRequest.objects.all(), user)
+    if open_only:
+        requests = requests.filter(status=CorrectionStatus.OPEN)
+    else:
+        requests = requests.exclude(status=CorrectionStatus.OPEN)
+    return requests.select_related("cadre", "post", "post__unit", "unit", "requested_by")
+
+
+def correction_request_get(*, user: Any, pk: object) -> CorrectionRequest:
+    return get_scoped_or_404(
+        CorrectionRequest.objects.select_related("cadre", "post", "post__unit"), user, pk
+    )
+
+
+def correction_request_open_count(*, user: Any) -> int:
+    return correction_request_list(user=user).count()
+
+
+def cadre_history(*, user: Any, cadre: Cadre, limit: int = 50) -> list[AuditLog]:
+    """The audit rows of CADRE's record, appointments and rank grants, newest first.
+
+    For the organization department, who keeps the record: the changed field names, who and
+    when (the audit row never holds the values). Other roles get nothing.
+    """
+    if getattr(user, "role", None) != Role.ORG_DEPARTMENT or user.county_id != cadre.county_id:
+        return []
+    appointments = [str(pk) for pk in cadre.appointments.values_list("pk", flat=True)]
+    grants = [str(pk) for pk in cadre.rank_grants.values_list("pk", flat=True)]
+    rows = AuditLog.objects.filter(county_id=cadre.county_id).filter(
+        Q(object_type="cadre", object_id=str(cadre.pk))
+        | Q(object_type="appointment", object_id__in=appointments)
+        | Q(object_type="rank_grant", object_id__in=grants)
+    )
+    return list(rows.order_by("-at", "-id")[:limit])

@@ -43,8 +43,3 @@ def vacancy_list(
     return vacancies.prefetch_related(
         Prefetch("post__selections", queryset=running, to_attr="open_processes")
     ).order_by("opened_on", "id")
-
-
-def vacancy_history(*, user: Any, post_id: int) -> QuerySet[Vacancy]:
-    """Every episode of one post the user may see, newest first."""
-    return scoped(Vacancy.objects.filter(post_id=post_id), user).order_by("-opened_on")

@@ -7,10 +7,10 @@ import pytest
 
 from zhongjian.core.holidays import work_calendar
 from zhongjian.demo.generator import build_demo
+from zhongjian.demo.pipeline import extend
 from zhongjian.org.models import County
 from zhongjian.pipeline.choices import CandidateOutcome, DeclineReason, ExitReason
 from zhongjian.pipeline.choices import SelectionStage as Stage
-from zhongjian.pipeline.demo import extend
 from zhongjian.pipeline.models import (
     BenchEntry,
     Candidate,
