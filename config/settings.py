@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhongjian.core.middleware.RequestContextMiddleware",
+    "zhongjian.core.middleware.PasswordChangeRequiredMiddleware",
     "zhongjian.core.middleware.DomainErrorMiddleware",
     "zhongjian.core.middleware.RejectNulMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -116,6 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "zhongjian.accounts.validators.CharacterClassValidator"},
 ]
+# Personal API tokens stop working this many days after they are made.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"

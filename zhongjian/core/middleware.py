@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from zhongjian.core.context import client_ip
 from zhongjian.core.errors import DomainError
@@ -29,6 +30,27 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             client_ip.reset(token)
+
+
+class PasswordChangeRequiredMiddleware:
+    """After a password reset the one-time password opens only the password page (and sign-out)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and getattr(user, "must_change_password", False):
+            allowed = (reverse("accounts:password"), reverse("logout"), settings.STATIC_URL)
+            if not request.path.startswith(tuple("/" + p.lstrip("/") for p in allowed)):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": "请先修改一次性密码。", "errors": []},
+                        status=403,
+                        json_dumps_params={"ensure_ascii": False},
+                    )
+                return redirect("accounts:password")
+        return self.get_response(request)
 
 
 class DomainErrorMiddleware:
