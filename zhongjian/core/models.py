@@ -113,7 +113,17 @@ class Holiday(models.Model):
     entered as soon as it has one row.
     """
 
-    day = models.DateField(_("日期"), unique=True)
+    # Empty: the national rule (全国), read-only for county users; set: that county's override.
+    county = models.ForeignKey(
+        "org.County",
+        verbose_name=_("适用县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空为全国规则；填写则只对该县生效，并覆盖同类的全国规则。"),
+    )
+    day = models.DateField(_("日期"))
     kind = models.CharField(_("类型"), max_length=16, choices=DayKind.choices)
     name = models.CharField(_("节日"), max_length=32, blank=True)
 
@@ -121,6 +131,18 @@ class Holiday(models.Model):
         verbose_name = _("节假日安排")
         verbose_name_plural = _("节假日安排")
         ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=models.Q(county__isnull=True),
+                name="core_holiday_national",
+            ),
+            models.UniqueConstraint(
+                fields=["county", "day"],
+                condition=models.Q(county__isnull=False),
+                name="core_holiday_per_county",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_kind_display()} {self.name}"

@@ -16,7 +16,7 @@ from zhongjian.org.choices import (
     UnitKind,
 )
 from zhongjian.org.models import Appointment, Cadre, RetirementRule
-from zhongjian.org.rules import add_months, latest_birth_date_retiring_by
+from zhongjian.org.rules import add_months, latest_birth_date_retiring_by, retirement_rules
 from zhongjian.org.selectors import post_list
 
 AGE_BANDS: list[tuple[str, int, int | None]] = [
@@ -80,7 +80,7 @@ def retiring_filter(*, until: datetime.date, rules: list[RetirementRule]) -> Q:
 
 def overview_figures(*, user: Any, today: datetime.date) -> Overview:
     cadres = scoped(Cadre.objects.filter(status=CadreStatus.ACTIVE), user)
-    rules = list(RetirementRule.objects.all())
+    rules = retirement_rules(county_id=getattr(user, "county_id", None))
     five_years = add_months(today, 60)
 
     totals = cadres.aggregate(

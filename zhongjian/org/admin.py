@@ -10,7 +10,8 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.admin import RoleAdmin
+from zhongjian.core.admin import CountyRuleAdmin, RoleAdmin
+from zhongjian.core.models import AuditObject
 from zhongjian.org.models import (
     Appointment,
     Cadre,
@@ -86,9 +87,8 @@ class RankGrantAdmin(RegistryAdmin):
 
 
 @admin.register(RetirementRule)
-class RetirementRuleAdmin(OrgDepartmentAdmin):
-    county_field = None
-    exclude = ()
+class RetirementRuleAdmin(CountyRuleAdmin):
+    audit_object_type = AuditObject.RETIREMENT_RULE
     list_display = (
         "track",
         "base_age_months",
@@ -99,7 +99,6 @@ class RetirementRuleAdmin(OrgDepartmentAdmin):
 
 
 @admin.register(RankStepRule)
-class RankStepRuleAdmin(OrgDepartmentAdmin):
-    county_field = None
-    exclude = ()
+class RankStepRuleAdmin(CountyRuleAdmin):
+    audit_object_type = AuditObject.RANK_STEP_RULE
     list_display = ("from_rank", "to_rank", "min_years", "effective_from")

@@ -103,7 +103,10 @@ def render_cadre(request: HttpRequest, *, pk: object) -> HttpResponse:
     appointments = list(cadre.appointments.all())
     current = [a for a in appointments if a.end_date is None]
     retirement = statutory_retirement_date(
-        gender=cadre.gender, birth_date=cadre.birth_date, is_worker=cadre.is_worker
+        gender=cadre.gender,
+        birth_date=cadre.birth_date,
+        is_worker=cadre.is_worker,
+        county_id=cadre.county_id,
     )
     return render(
         request,

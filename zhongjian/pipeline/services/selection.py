@@ -380,7 +380,7 @@ def transition_context(
     )
     return TransitionContext(
         today=today,
-        calendar=work_calendar(),
+        calendar=work_calendar(county_id=process.county_id),
         recommended=counts["recommended"],
         vetted=counts["vetted"],
         chosen=counts["chosen"],
