@@ -85,7 +85,9 @@ def import_rows(
     all when nothing changed.
     """
     outcome = ImportOutcome(result=result)
-    importer = IMPORTERS[result.kind](county=county, columns=result.columns)
+    importer = IMPORTERS[result.kind](
+        county=county, columns=result.columns, compare_ids=not dry_run
+    )
     if connection.vendor == "sqlite" and len(result.rows) > SQLITE_LARGE_IMPORT:
         # SQLite keeps 2 MB of pages per connection by default; a large import touches tens of
         # megabytes of table and index pages and would spill them to disk again and again.

@@ -236,8 +236,8 @@ class CadreOut(Schema):
     is_worker: bool
     status: CadreStatus
     unit_id: int
-    # The ID number is never given out in full, to anyone.
-    id_number_masked: str
+    # No ID number in any form: beside the full birth date and the county's region code even
+    # its last four digits would give the whole number away (issue #8.5).
 
     @staticmethod
     def resolve_rank(cadre: Cadre) -> str | None:

@@ -9,7 +9,7 @@ from django.db.models import Model
 
 from zhongjian.core.audit import AuditEntry, audit_record, audit_record_many
 from zhongjian.core.bulk import bulk_insert
-from zhongjian.core.crypto import encrypt_text, keyed_hash
+from zhongjian.core.crypto import encrypt_text, keyed_hash, mask_last_four
 from zhongjian.core.errors import ValidationError
 from zhongjian.core.models import AuditAction
 from zhongjian.core.validation import full_clean_or_raise as _full_clean
@@ -25,7 +25,8 @@ def id_number_hash(id_number: str) -> str:
 
 
 def mask_id_number(id_number: str) -> str:
-    return f"{id_number[:3]}{'*' * (len(id_number) - 7)}{id_number[-4:]}"
+    """The ID number as shown: the last 4 characters only (issue #8.5)."""
+    return mask_last_four(id_number)
 
 
 def _set_id_number(cadre: Cadre, id_number: str) -> None:
