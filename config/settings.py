@@ -189,6 +189,8 @@ HUEY = {
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24, minimum=1)
+# The longest a check or import may run before it is stopped and rolled back.
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 900, minimum=10)
 
 LOGGING = {
     "version": 1,

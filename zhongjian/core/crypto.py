@@ -43,3 +43,15 @@ def mask_last_four(number: str) -> str:
     if len(number) <= 4:
         return "*" * len(number)
     return "*" * (len(number) - 4) + number[-4:]
+
+
+def encrypt_bytes(plain: bytes, *, purpose: str) -> bytes:
+    """Fernet-encrypt PLAIN with a key derived for PURPOSE from FIELD_ENCRYPTION_KEY."""
+    return _fernet(f"{purpose}:{settings.FIELD_ENCRYPTION_KEY}").encrypt(plain)
+
+
+def decrypt_bytes(token: bytes, *, purpose: str) -> bytes:
+    try:
+        return _fernet(f"{purpose}:{settings.FIELD_ENCRYPTION_KEY}").decrypt(token)
+    except InvalidToken as exc:
+        raise ValidationError("加密数据无法解密：密钥与写入时不一致。") from exc
