@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.audit import audit_record
+from zhongjian.core.audit import audit_read, audit_record
 from zhongjian.core.models import AuditAction, AuditObject, Holiday
 
 
@@ -18,6 +18,25 @@ class RoleAdmin(admin.ModelAdmin):
     roles: tuple[str, ...] = ()
     county_field: str | None = "county_id"
     audit_object_type = ""
+    # Whether opening a row's change form is a read of personal data, audited (issue #8.11).
+    audit_reads = False
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self.audit_reads and request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit_read(
+                    actor=request.user,
+                    object_type=self.audit_object_type or obj._meta.model_name,
+                    object_id=obj.pk,
+                    county_id=getattr(obj, "county_id", None),
+                    unit_id=getattr(obj, "unit_id", None),
+                    summary="admin",
+                )
+        return response
 
     def _allowed(self, request: HttpRequest) -> bool:
         user = request.user

@@ -29,7 +29,9 @@ class OrgDepartmentAdmin(RoleAdmin):
 
 
 class RegistryAdmin(OrgDepartmentAdmin):
-    """A registry model: view only, whatever the role."""
+    """A registry model: view only, whatever the role; opening a row is an audited read."""
+
+    audit_reads = True
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -40,6 +42,7 @@ class RegistryAdmin(OrgDepartmentAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.UNIT
     list_display = ("code", "name", "kind", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
@@ -48,6 +51,7 @@ class UnitAdmin(RegistryAdmin):
 
 @admin.register(Post)
 class PostAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.POST
     list_display = ("title", "unit", "tier", "is_leadership", "required_establishment", "headcount")
     list_filter = ("tier", "is_leadership", "required_establishment", "unit__kind")
     search_fields = ("title", "unit__name")
@@ -56,6 +60,7 @@ class PostAdmin(RegistryAdmin):
 
 @admin.register(Cadre)
 class CadreAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.CADRE
     list_display = (
         "staff_no",
         "name",
@@ -74,6 +79,7 @@ class CadreAdmin(RegistryAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.APPOINTMENT
     list_display = ("cadre", "post", "start_date", "end_date", "end_reason")
     list_filter = ("end_reason",)
     search_fields = ("cadre__name", "post__title")
@@ -82,6 +88,7 @@ class AppointmentAdmin(RegistryAdmin):
 
 @admin.register(RankGrant)
 class RankGrantAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.RANK_GRANT
     list_display = ("cadre", "rank", "granted_on")
     raw_id_fields = ("cadre",)
 

@@ -28,7 +28,9 @@ from zhongjian.core.api import (
     Text,
     api_user,
 )
+from zhongjian.core.audit import audit_read
 from zhongjian.core.errors import ValidationError
+from zhongjian.core.models import AuditObject
 from zhongjian.dataio.parsers import ETHNIC_GROUPS, CellError, parse_id_number
 from zhongjian.org import services
 from zhongjian.org.choices import (
@@ -326,13 +328,25 @@ def _cadre_fields(user: Any, fields: dict[str, Any], cadre: Cadre | None = None)
 @paginate(Pagination)
 def cadres_list(request: HttpRequest, filters: Query[CadreFilter]) -> QuerySet[Cadre]:
     """Cadres the caller may see, of every status unless filtered; a cadre sees only themself."""
-    cadres = cadre_list(user=api_user(request, *READ_OWN), status=None)
+    user = api_user(request, *READ_OWN)
+    cadres = cadre_list(user=user, status=None)
+    audit_read(actor=user, object_type=AuditObject.CADRE, summary="api_list")
     return filters.filter(cadres).order_by("unit_id", "staff_no")
 
 
 @router.get("/cadres/{cadre_id}", response={200: CadreOut, **ERRORS}, tags=["干部"])
 def cadres_get(request: HttpRequest, cadre_id: ObjectId) -> Cadre:
-    return cadre_get(user=api_user(request, *READ_OWN), pk=cadre_id)
+    user = api_user(request, *READ_OWN)
+    cadre = cadre_get(user=user, pk=cadre_id)
+    audit_read(
+        actor=user,
+        object_type=AuditObject.CADRE,
+        object_id=cadre.pk,
+        county_id=cadre.county_id,
+        unit_id=cadre.unit_id,
+        summary="api_detail",
+    )
+    return cadre
 
 
 @router.post("/cadres", response={201: CadreOut, **ERRORS}, tags=["干部"])

@@ -313,7 +313,7 @@ def appointment_create(
         object_id=appointment.pk,
         county_id=cadre.county_id,
         unit_id=post.unit_id,
-        summary=f"{cadre.name} 任 {post.title}",
+        summary=f"cadre={cadre.pk},post={post.pk}",
     )
     posts_staffing_changed(posts=[post])
     return appointment
