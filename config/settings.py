@@ -1,6 +1,7 @@
 """Django settings for Zhongjian, read from environment variables only (docs/configuration.md)."""
 
 import hashlib
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -170,9 +171,26 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# The cache, where rate limits and report caches live: per process by default, Redis (shared by
+# every worker and host) when REDIS_URL is set (docs/configuration.md).
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Addresses (or CIDR networks) of the reverse proxies in front of the app; only from them is
+# X-Forwarded-For believed for the client address (audit rows, rate limits).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+try:
+    _proxy_networks = [ipaddress.ip_network(item, strict=False) for item in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES holds a bad address or network: {exc}") from exc
+
 # Background jobs (Huey): SQLite storage under var/ for the embedded default, Redis when REDIS_URL
 # is set. `make run` starts a consumer beside the web server; deployments run `zhongjian run_huey`.
-REDIS_URL = env_str("REDIS_URL")
 HUEY = {
     "name": "zhongjian",
     "immediate": env_bool("HUEY_IMMEDIATE", default=False),
