@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "zhongjian.core.middleware.PasswordChangeRequiredMiddleware",
     "zhongjian.core.middleware.DomainErrorMiddleware",
     "zhongjian.core.middleware.RejectNulMiddleware",
+    "zhongjian.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
