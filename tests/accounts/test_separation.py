@@ -172,3 +172,19 @@ def test_rules_stay_editable_in_admin_and_audited(personas: Personas) -> None:
     )
     assert response.status_code == 302
     assert AuditLog.objects.filter(object_type="holiday", county_id=personas.county.pk).exists()
+
+
+def test_console_bootstrap_grants_and_audits(personas: Personas) -> None:
+    """`zhongjian grant_role` gives the first 组织部 user of a county its role, audited."""
+    from django.core.management import call_command
+
+    user = factories.user(role=Role.SYSTEM_ADMIN, county=None)
+    call_command("grant_role", user.username, Role.ORG_DEPARTMENT, "--county", personas.county.code)
+    user.refresh_from_db()
+    assert (user.role, user.county_id, user.is_active) == (
+        Role.ORG_DEPARTMENT,
+        personas.county.pk,
+        True,
+    )
+    row = AuditLog.objects.get(object_type="role_grant", summary__startswith="console")
+    assert row.actor_id is None and row.county_id == personas.county.pk
