@@ -1,6 +1,7 @@
 """Django settings for Zhongjian, read from environment variables only (docs/configuration.md)."""
 
 import hashlib
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -63,8 +64,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhongjian.core.middleware.RequestContextMiddleware",
+    "zhongjian.core.middleware.PasswordChangeRequiredMiddleware",
     "zhongjian.core.middleware.DomainErrorMiddleware",
     "zhongjian.core.middleware.RejectNulMiddleware",
+    "zhongjian.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -130,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "zhongjian.accounts.validators.CharacterClassValidator"},
 ]
+# Personal API tokens stop working this many days after they are made.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -185,9 +190,26 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# The cache, where rate limits and report caches live: per process by default, Redis (shared by
+# every worker and host) when REDIS_URL is set (docs/configuration.md).
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Addresses (or CIDR networks) of the reverse proxies in front of the app; only from them is
+# X-Forwarded-For believed for the client address (audit rows, rate limits).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+try:
+    _proxy_networks = [ipaddress.ip_network(item, strict=False) for item in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES holds a bad address or network: {exc}") from exc
+
 # Background jobs (Huey): SQLite storage under var/ for the embedded default, Redis when REDIS_URL
 # is set. `make run` starts a consumer beside the web server; deployments run `zhongjian run_huey`.
-REDIS_URL = env_str("REDIS_URL")
 HUEY = {
     "name": "zhongjian",
     "immediate": env_bool("HUEY_IMMEDIATE", default=False),
@@ -204,6 +226,8 @@ HUEY = {
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24, minimum=1)
+# The longest a check or import may run before it is stopped and rolled back.
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 900, minimum=10)
 
 # How often the anonymous survey tables are re-shuffled (docs/privacy.md: the window in which
 # a response's physical position or transaction id still follows the order of submission).

@@ -74,7 +74,7 @@ def test_history_has_every_kind_of_record(county: County) -> None:
 def test_history_follows_the_rules(county: County) -> None:
     """Appointed selections waited out the notice and point at their appointment; running ones
     after the decision have a chosen candidate in the running; declines are consistent."""
-    calendar = work_calendar()
+    calendar = work_calendar(county_id=None)
     for process in SelectionProcess.objects.filter(stage=Stage.APPOINTED).select_related(
         "appointment"
     ):

@@ -40,5 +40,5 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("数据核查"), "org:data_check", (Role.ORG_DEPARTMENT,), "org/data-check"),
     NavItem(_("审计日志"), "audit_log", (Role.AUDITOR,), "audit"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", (Role.SYSTEM_ADMIN,), "admin"),
-    NavItem(_("我的账号"), "accounts:tokens", tuple(Role.values), "account"),
+    NavItem(_("我的账号"), "accounts:account", tuple(Role.values), "account"),
 )

@@ -57,7 +57,13 @@ class Importer:
     kind: ClassVar[str]
     object_type: ClassVar[str]
 
-    def __init__(self, *, county: County, columns: dict[str, str]) -> None:
+    def __init__(
+        self, *, county: County, columns: dict[str, str], compare_ids: bool = False
+    ) -> None:
+        # Whether the file's ID numbers may be compared with the registered ones: only when the
+        # import writes (and is audited). A check or dry run must not answer whether a guessed
+        # ID number belongs to somebody (issue #8.5).
+        self.compare_ids = compare_ids
         self.county = county
         self.columns = columns
         self.errors: list[Problem] = []
@@ -361,13 +367,13 @@ class CadreImporter(Importer):
                 self.error(row, "unit_code", _unknown_unit(values["unit_code"]))
                 continue
             by_staff = by_staff_no.get(staff_no) if staff_no else None
-            by_id = by_hash.get(digest) if digest else None
+            by_id = by_hash.get(digest) if digest and self.compare_ids else None
             if by_staff is not None and by_id is not None and by_staff[0] != by_id[0]:
+                # Only when writing; the other cadre is not named.
                 self.error(
                     row,
                     "id_number",
-                    _("该身份证号已登记在人员编号「%(other)s」的干部名下，与本行人员编号不符")
-                    % {"other": by_id[1]},
+                    _("该身份证号已登记在本县另一名干部名下，与本行人员编号不符"),
                 )
                 continue
             record = by_staff or by_id
@@ -397,7 +403,11 @@ class CadreImporter(Importer):
                 for name, value in wanted.items()
                 if record[self.POSITION[name]] != value
             }
-            new_digest = digest if digest and digest != record[2] else None
+            # Without the comparison every given ID number is (re)written, so the preview reads
+            # the same whether or not the number is the registered one.
+            new_digest = (
+                digest if digest and (digest != record[2] or not self.compare_ids) else None
+            )
             if changes or new_digest:
                 pending.append((row, record[0], changes, new_digest))
             else:

@@ -102,8 +102,9 @@ class _Builder:
         self.today = today
         self.history_start = add_months(today, -12 * HISTORY_YEARS)
         self.progress = progress
-        self.retirement_rules = list(RetirementRule.objects.all())
-        self.rank_steps = {r.from_rank: r for r in RankStepRule.objects.all()}
+        # New counties start on the national rules (county overrides come later, per county).
+        self.retirement_rules = list(RetirementRule.objects.filter(county__isnull=True))
+        self.rank_steps = {r.from_rank: r for r in RankStepRule.objects.filter(county__isnull=True)}
         self.result = DemoResult()
         self.id_sequences: dict[tuple[str, datetime.date], int] = defaultdict(int)
 

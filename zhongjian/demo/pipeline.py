@@ -152,7 +152,7 @@ class _Story:
         self.rng = random.Random(f"pipeline:{seed}:{county.code}")
         self.today = today
         self.since = add_months(today, -12 * HISTORY_YEARS)
-        self.calendar: WorkCalendar = work_calendar()
+        self.calendar: WorkCalendar = work_calendar(county_id=county.pk)
         self.rows = _Rows()
         self.posts = {p.pk: p for p in Post.objects.filter(county=county).select_related("unit")}
         self.cadres = {c.pk: c for c in Cadre.objects.filter(county=county).select_related("unit")}

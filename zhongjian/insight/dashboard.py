@@ -30,8 +30,8 @@ from zhongjian.insight.registry import (
     indicator_values,
 )
 from zhongjian.org.choices import MID_LEVEL_TIERS, CadreStatus, Gender, Tier, UnitKind
-from zhongjian.org.models import Cadre, RetirementRule, Unit
-from zhongjian.org.rules import add_months
+from zhongjian.org.models import Cadre, Unit
+from zhongjian.org.rules import add_months, retirement_rules
 from zhongjian.pipeline.choices import CandidateOutcome, DepartureKind
 from zhongjian.pipeline.models import Candidate, Departure, Vacancy
 
@@ -86,7 +86,7 @@ class Pyramid:
 def age_pyramid(user: Any, *, scope: IndicatorScope, day: datetime.date) -> Pyramid:
     """Active cadres by gender, 5-year age band and tier (highest current mid-level post, else
     一般), with those reaching statutory retirement age within 60 months marked."""
-    rules = list(RetirementRule.objects.all())
+    rules = retirement_rules(county_id=user.county_id)
     bounds = _retiring_bounds(add_months(day, 60), rules)
     cadres = scoped(Cadre.objects.filter(status=CadreStatus.ACTIVE), user).filter(**scope.filters())
     rank = {tier: index for index, tier in enumerate(MID_LEVEL_TIERS)}

@@ -27,8 +27,8 @@ from zhongjian.insight.indicators import (
 )
 from zhongjian.insight.registry import IndicatorScope
 from zhongjian.org.choices import MID_LEVEL_TIERS, CadreStatus, Tier
-from zhongjian.org.models import Cadre, RetirementRule
-from zhongjian.org.rules import add_months
+from zhongjian.org.models import Cadre
+from zhongjian.org.rules import add_months, retirement_rules
 from zhongjian.pipeline.choices import DepartureKind, SelectionStage
 from zhongjian.pipeline.models import Departure, SelectionProcess
 
@@ -94,7 +94,7 @@ def structural_flags(*, user: Any, day: datetime.date) -> list[Flag]:
                 _("%(day)s 到期，系统中没有考核结果记录") % {"day": review},
             )
         )
-    bounds = _retiring_bounds(add_months(day, 12), list(RetirementRule.objects.all()))
+    bounds = _retiring_bounds(add_months(day, 12), retirement_rules(county_id=user.county_id))
     retiring = scoped(Cadre.objects.filter(status=CadreStatus.ACTIVE), user).values_list(
         "id", "gender", "is_worker", "birth_date"
     )

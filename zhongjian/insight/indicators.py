@@ -30,7 +30,7 @@ from zhongjian.insight.registry import (
 from zhongjian.insight.wellbeing import WELLBEING, wellbeing_values
 from zhongjian.org.choices import MID_LEVEL_TIERS, CadreStatus, Establishment, Gender, Tier
 from zhongjian.org.models import Appointment, Cadre, Post, RetirementRule
-from zhongjian.org.rules import add_months, latest_birth_date_retiring_by
+from zhongjian.org.rules import add_months, latest_birth_date_retiring_by, retirement_rules
 from zhongjian.pipeline.choices import BenchReadiness, CandidateOutcome, DepartureKind
 from zhongjian.pipeline.models import BenchEntry, Candidate, Departure, Vacancy
 
@@ -343,7 +343,7 @@ def _org(user: Any, *, scope: IndicatorScope, period: Period) -> dict[str, Value
         for cadre, _t, _b, _g, _w, establishment, required in holders
         if establishment == Establishment.PUBLIC_INSTITUTION and required in ADMIN_ESTABLISHMENTS
     }
-    rules = list(RetirementRule.objects.all())
+    rules = retirement_rules(county_id=user.county_id)
     bounds = _retiring_bounds(add_months(day, 60), rules)
     retiring = {
         cadre

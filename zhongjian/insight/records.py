@@ -29,8 +29,8 @@ from zhongjian.insight.indicators import (
 )
 from zhongjian.insight.registry import IndicatorScope, Period
 from zhongjian.org.choices import MID_LEVEL_TIERS, CadreStatus, Establishment
-from zhongjian.org.models import Cadre, RetirementRule
-from zhongjian.org.rules import add_months
+from zhongjian.org.models import Cadre
+from zhongjian.org.rules import add_months, retirement_rules
 from zhongjian.org.selectors import post_list
 from zhongjian.pipeline.choices import BenchReadiness, DepartureKind
 from zhongjian.pipeline.models import Decline, Departure, Vacancy
@@ -99,7 +99,9 @@ def _mixed(user: Any, scope: IndicatorScope, period: Period) -> Records:
 
 
 def _retiring(user: Any, scope: IndicatorScope, period: Period) -> Records:
-    bounds = _retiring_bounds(add_months(period.end, 60), list(RetirementRule.objects.all()))
+    bounds = _retiring_bounds(
+        add_months(period.end, 60), retirement_rules(county_id=user.county_id)
+    )
     ids = _holders_where(
         user,
         scope,

@@ -19,7 +19,7 @@ from zhongjian.org.choices import (
     UnitKind,
 )
 from zhongjian.org.models import Appointment, Cadre, Post, RetirementRule
-from zhongjian.org.rules import add_months, latest_birth_date_retiring_by
+from zhongjian.org.rules import add_months, latest_birth_date_retiring_by, retirement_rules
 
 AGE_BANDS: list[tuple[str, int, int | None]] = [
     ("30岁以下", 0, 30),
@@ -93,7 +93,7 @@ def overview_figures(
     """
     narrow = (scope or IndicatorScope()).filters()
     county = scope_for(user).county_id
-    rules = list(RetirementRule.objects.all())
+    rules = retirement_rules(county_id=county)
     five_years = add_months(today, 60)
     year_ends = [datetime.date(today.year + offset, 12, 31) for offset in range(5)]
 

@@ -24,6 +24,8 @@ from zhongjian.core.api import (
     Text,
     api_user,
 )
+from zhongjian.core.audit import audit_read
+from zhongjian.core.models import AuditObject
 from zhongjian.dataio.parsers import ETHNIC_GROUPS
 from zhongjian.org import selectors, services
 from zhongjian.org.choices import (
@@ -227,8 +229,8 @@ class CadreOut(Schema):
     is_worker: bool
     status: CadreStatus
     unit_id: int
-    # The ID number is never given out in full, to anyone.
-    id_number_masked: str
+    # No ID number in any form: beside the full birth date and the county's region code even
+    # its last four digits would give the whole number away (issue #8.5).
 
     @staticmethod
     def resolve_rank(cadre: Cadre) -> str | None:
@@ -300,13 +302,25 @@ def _cadre_fields(user: Any, fields: dict[str, Any]) -> dict[str, Any]:
 @paginate(Pagination)
 def cadre_list(request: HttpRequest, filters: Query[CadreFilter]) -> QuerySet[Cadre]:
     """Cadres the caller may see, of every status unless filtered; a cadre sees only themself."""
-    cadres = selectors.cadre_list(user=api_user(request, *READ_OWN), status=None)
+    user = api_user(request, *READ_OWN)
+    cadres = selectors.cadre_list(user=user, status=None)
+    audit_read(actor=user, object_type=AuditObject.CADRE, summary="api_list")
     return filters.filter(cadres).order_by("unit_id", "staff_no")
 
 
 @router.get("/cadres/{cadre_id}", response={200: CadreOut}, tags=["干部"])
 def cadre_get(request: HttpRequest, cadre_id: ObjectId) -> Cadre:
-    return selectors.cadre_get(user=api_user(request, *READ_OWN), pk=cadre_id)
+    user = api_user(request, *READ_OWN)
+    cadre = selectors.cadre_get(user=user, pk=cadre_id)
+    audit_read(
+        actor=user,
+        object_type=AuditObject.CADRE,
+        object_id=cadre.pk,
+        county_id=cadre.county_id,
+        unit_id=cadre.unit_id,
+        summary="api_detail",
+    )
+    return cadre
 
 
 @router.post("/cadres", response={201: CadreOut}, tags=["干部"])

@@ -84,8 +84,8 @@ register_export(
             ExportColumn(_("职级"), Cadre.get_rank_display),
             ExportColumn(_("所在单位代码"), lambda cadre: cadre.unit.code),
             ExportColumn(_("所在单位"), lambda cadre: cadre.unit.name),
-            # Not named 身份证号: a re-import must not read the masked number as a new one.
-            ExportColumn(_("脱敏身份证号"), lambda cadre: cadre.id_number_masked),
+            # No ID number, not even masked: beside the full 出生日期 its last digits would
+            # give it away (issue #8.5).
             ExportColumn(_("是否工勤"), lambda cadre: cadre.is_worker),
             ExportColumn(_("状态"), Cadre.get_status_display),
         ),

@@ -300,6 +300,8 @@ class CadreProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.cadre)
+
+
 class CorrectionStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     CLOSED = "closed", _("已处理")
@@ -381,6 +383,16 @@ class RetirementRule(models.Model):
     per four birth-months, female workers 50 → 55 by one month per two birth-months.
     """
 
+    # Empty: the national rule (全国), read-only for county users; set: that county's override.
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("适用县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空为全国规则；填写则只对该县生效，并覆盖同类的全国规则。"),
+    )
     track = models.CharField(_("类别"), max_length=16, choices=RetirementTrack.choices)
     base_age_months = models.PositiveSmallIntegerField(_("原退休年龄（月）"))
     first_birth_month = models.DateField(
@@ -403,6 +415,16 @@ class RetirementRule(models.Model):
 class RankStepRule(models.Model):
     """Minimum years in a rank before the next (《公务员职务与职级并行规定》2019 第十八条)."""
 
+    # Empty: the national rule (全国), read-only for county users; set: that county's override.
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("适用县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空为全国规则；填写则只对该县生效，并覆盖同类的全国规则。"),
+    )
     from_rank = models.CharField(_("现职级"), max_length=32, choices=Rank.choices)
     to_rank = models.CharField(_("晋升职级"), max_length=32, choices=Rank.choices)
     min_years = models.PositiveSmallIntegerField(_("最低任职年限"))

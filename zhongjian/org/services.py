@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zhongjian.core.audit import AuditEntry, audit_record, audit_record_many
 from zhongjian.core.bulk import bulk_insert
-from zhongjian.core.crypto import decrypt_text, encrypt_text, keyed_hash
+from zhongjian.core.crypto import decrypt_text, encrypt_text, keyed_hash, mask_last_four
 from zhongjian.core.errors import ValidationError
 from zhongjian.core.models import AuditAction
 from zhongjian.core.validation import full_clean_or_raise as _full_clean
@@ -41,7 +41,8 @@ def id_number_hash(id_number: str) -> str:
 
 
 def mask_id_number(id_number: str) -> str:
-    return f"{id_number[:3]}{'*' * (len(id_number) - 7)}{id_number[-4:]}"
+    """The ID number as shown: the last 4 characters only (issue #8.5)."""
+    return mask_last_four(id_number)
 
 
 def _set_id_number(cadre: Cadre, id_number: str) -> None:
@@ -418,7 +419,7 @@ def appointment_create(
         object_id=appointment.pk,
         county_id=cadre.county_id,
         unit_id=post.unit_id,
-        summary=f"{cadre.name} 任 {post.title}",
+        summary=f"cadre={cadre.pk},post={post.pk}",
     )
     posts_staffing_changed(posts=[post])
     return appointment

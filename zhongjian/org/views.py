@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhongjian.accounts.roles import REGISTRY_ROLES, Role
+from zhongjian.core.audit import audit_read
+from zhongjian.core.models import AuditObject
 from zhongjian.core.permissions import require_roles
 from zhongjian.org.choices import CadreStatus
 from zhongjian.org.data_check import data_check as run_data_check
@@ -107,11 +109,22 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def render_cadre(request: HttpRequest, *, pk: object) -> HttpResponse:
     """The cadre record page; `cadre_get` refuses records outside the user's scope with 404."""
     cadre = cadre_get(user=request.user, pk=pk)
+    audit_read(
+        actor=request.user,
+        object_type=AuditObject.CADRE,
+        object_id=cadre.pk,
+        county_id=cadre.county_id,
+        unit_id=cadre.unit_id,
+        summary="detail",
+    )
     today = timezone.localdate()
     appointments = list(cadre.appointments.all())
     current = [a for a in appointments if a.end_date is None]
     retirement = statutory_retirement_date(
-        gender=cadre.gender, birth_date=cadre.birth_date, is_worker=cadre.is_worker
+        gender=cadre.gender,
+        birth_date=cadre.birth_date,
+        is_worker=cadre.is_worker,
+        county_id=cadre.county_id,
     )
     return render(
         request,

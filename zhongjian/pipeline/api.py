@@ -122,7 +122,7 @@ class ProcessDetailOut(ProcessOut):
     def resolve_notice_ends_on(obj: SelectionProcess) -> datetime.date | None:
         if obj.notice_started_on is None:
             return None
-        return work_calendar().end_of_public_notice(
+        return work_calendar(county_id=obj.county_id).end_of_public_notice(
             start=obj.notice_started_on, days=obj.notice_working_days
         )
 

@@ -60,7 +60,7 @@ def bench_add(
     )
     full_clean_or_raise(entry)
     entry.save()
-    _audit(actor, AuditAction.CREATE, entry, f"{cadre.name} 列为 {post.title} 后备")
+    _audit(actor, AuditAction.CREATE, entry, f"cadre={cadre.pk},post={post.pk}")
     return entry
 
 
@@ -88,5 +88,5 @@ def bench_set_readiness(*, actor: Any, entry: BenchEntry, readiness: str) -> Ben
     entry.readiness = readiness
     full_clean_or_raise(entry)
     entry.save(update_fields=["readiness"])
-    _audit(actor, AuditAction.UPDATE, entry, f"成熟度：{entry.get_readiness_display()}")
+    _audit(actor, AuditAction.UPDATE, entry, "readiness")
     return entry

@@ -104,7 +104,7 @@ def departure_record(
         AuditAction.CREATE,
         departure,
         departure,
-        f"{cadre.name} 离岗：{DepartureKind(kind).label}",
+        f"cadre={cadre.pk}",
     )
     return departure
 

@@ -165,7 +165,7 @@ def candidate_add(
     )
     full_clean_or_raise(candidate)
     candidate.save()
-    _audit(actor, AuditAction.CREATE, process, candidate, f"列入人选：{cadre.name}")
+    _audit(actor, AuditAction.CREATE, process, candidate, f"cadre={cadre.pk}")
     return candidate
 
 
@@ -275,7 +275,7 @@ def candidate_decline(
         AuditAction.CREATE,
         process,
         decline,
-        f"{candidate.cadre.name} 不接受提拔：{DeclineReason(reason).label}",
+        f"cadre={candidate.cadre_id}",
     )
     return decline
 
@@ -293,7 +293,7 @@ def candidate_withdraw(
     if not note.strip():
         raise ValidationError(_("请说明退出人选的原因。"))
     _close_candidate(candidate, CandidateOutcome.WITHDRAWN, on=on, note=note)
-    _audit(actor, AuditAction.UPDATE, process, candidate, f"{candidate.cadre.name} 退出人选")
+    _audit(actor, AuditAction.UPDATE, process, candidate, f"cadre={candidate.cadre_id},withdrawn")
     return candidate
 
 
@@ -380,7 +380,7 @@ def transition_context(
     )
     return TransitionContext(
         today=today,
-        calendar=work_calendar(),
+        calendar=work_calendar(county_id=process.county_id),
         recommended=counts["recommended"],
         vetted=counts["vetted"],
         chosen=counts["chosen"],

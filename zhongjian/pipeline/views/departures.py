@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhongjian.core.audit import audit_read
 from zhongjian.core.errors import DomainError
+from zhongjian.core.models import AuditObject
 from zhongjian.core.permissions import require_roles
 from zhongjian.org.models import Cadre
 from zhongjian.pipeline.access import READ_ROLES, WRITE_ROLES, can_write
@@ -91,6 +93,16 @@ def departure_new(request: HttpRequest) -> HttpResponse:
 
 def departure_context(request: HttpRequest, departure: Departure) -> dict[str, Any]:
     interview = getattr(departure, "exit_interview", None)
+    if interview is not None:
+        # An exit interview is a person's reasons for leaving: its reads are audited.
+        audit_read(
+            actor=request.user,
+            object_type=AuditObject.EXIT_INTERVIEW,
+            object_id=interview.pk,
+            county_id=departure.county_id,
+            unit_id=departure.cadre.unit_id,
+            summary="detail",
+        )
     initial = (
         {
             "interviewed_on": interview.interviewed_on,

@@ -62,6 +62,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "charts": charts_for(figures),
             "today": today,
-            "warnings": calendar_warnings(years=[today.year]),
+            "warnings": calendar_warnings(years=[today.year], county_id=request.user.county_id),
         },
     )

@@ -67,7 +67,7 @@ def _notice(process: SelectionProcess) -> dict[str, Any]:
     """The notice's last day under the holiday table, with its warnings."""
     if process.notice_started_on is None:
         return {}
-    calendar = work_calendar()
+    calendar = work_calendar(county_id=process.county_id)
     ends_on = calendar.end_of_public_notice(
         start=process.notice_started_on, days=process.notice_working_days
     )

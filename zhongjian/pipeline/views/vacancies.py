@@ -59,7 +59,7 @@ def vacancy_board(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": today,
             "start_form": ProcessStartForm(),
-            "warnings": calendar_warnings(years=[today.year]),
+            "warnings": calendar_warnings(years=[today.year], county_id=request.user.county_id),
         },
     )
 
