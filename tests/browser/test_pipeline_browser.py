@@ -18,7 +18,7 @@ def test_votes_through_htmx(live_server, personas: Personas, browser_page) -> No
     replaces the candidate table in place."""
     org = personas.org
     process = selection.process_start(
-        actor=org, post=personas.post_b, started_on=datetime.date(2024, 8, 1)
+        actor=org, post=personas.post_b, started_on=datetime.date(2024, 8, 1), reason="原副局长退休"
     )
     selection.candidate_add(
         actor=org, process=process, cadre=personas.cadre_a, added_on=datetime.date(2024, 8, 1)
