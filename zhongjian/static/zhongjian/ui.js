@@ -75,6 +75,13 @@
     if (event.target.closest("[data-print]")) { window.print(); }
   });
 
+  // On a phone the list filters start folded, so that the list itself is on the first screen.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.matchMedia("(max-width: 760px)").matches) {
+      document.querySelectorAll("details.filter-panel").forEach(function (panel) { panel.open = false; });
+    }
+  });
+
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) { event.target.form.submit(); }
   });
