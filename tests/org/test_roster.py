@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 from tests.conftest import Personas, client_for
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def roster(personas: Personas) -> dict[str, object]:
     """Three cadres of unit A: a 正科 head aged ~50, a 股级 clerk aged ~33, one without a post."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     head_post = factories.post(unit=personas.unit_a, tier=Tier.ZHENGKE, title="党委书记")
     clerk_post = factories.post(unit=personas.unit_a, tier=Tier.GUJI, title="财政所所长")
     head = factories.cadre(
@@ -60,8 +61,14 @@ def test_columns_show_post_tier_rank_age_and_establishment(personas: Personas, r
 def test_partial_staff_number_and_name_match(personas: Personas, roster) -> None:  # type: ignore[no-untyped-def]
     """q=ZJT finds both numbered cadres; q=郑 finds both by name; lower case matches too."""
     client = client_for(personas.org)
-    assert sorted(names(client.get(reverse("org:cadre_list"), {"q": "ZJT"}))) == ["郑国栋", "郑小红"]
-    assert sorted(names(client.get(reverse("org:cadre_list"), {"q": "zjt"}))) == ["郑国栋", "郑小红"]
+    assert sorted(names(client.get(reverse("org:cadre_list"), {"q": "ZJT"}))) == [
+        "郑国栋",
+        "郑小红",
+    ]
+    assert sorted(names(client.get(reverse("org:cadre_list"), {"q": "zjt"}))) == [
+        "郑国栋",
+        "郑小红",
+    ]
     assert sorted(names(client.get(reverse("org:cadre_list"), {"q": "郑"}))) == ["郑国栋", "郑小红"]
 
 
@@ -122,9 +129,12 @@ def test_numbered_pages_and_page_size(personas: Personas) -> None:
     listing = client.get(reverse("org:cadre_list"), {"size": "20"}).context["listing"]
     assert [link["number"] for link in listing.page_links] == [1, 2, 3]
     assert "size=20" in listing.page_links[1]["url"] and "page=2" in listing.page_links[1]["url"]
-    assert client.get(reverse("org:cadre_list"), {"size": "50"}).context[
-        "listing"
-    ].page.paginator.num_pages == 1
+    assert (
+        client.get(reverse("org:cadre_list"), {"size": "50"})
+        .context["listing"]
+        .page.paginator.num_pages
+        == 1
+    )
 
 
 def test_the_export_follows_the_filters(personas: Personas, roster) -> None:  # type: ignore[no-untyped-def]
