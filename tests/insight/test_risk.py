@@ -4,11 +4,11 @@ import copy
 import datetime
 
 import pytest
+from zhongjian.pipeline.demo import extend
 
 from zhongjian.demo.generator import build_demo
 from zhongjian.insight import risk
 from zhongjian.org.models import County
-from zhongjian.pipeline.demo import extend
 
 TODAY = datetime.date(2026, 11, 26)
 

@@ -113,6 +113,8 @@ class Problem:
     message: str
     row: int | None = None
     column: str | None = None
+    # Whom the row is about (姓名, else 人员编号), so that a clerk finds the person in the file.
+    who: str = ""
 
     def __post_init__(self) -> None:
         # Messages are often lazy translations; a Problem holds plain text to stay serializable.
@@ -146,6 +148,8 @@ class ValidationResult:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
+    # Data rows read (blank rows aside), valid or not: “12 行数据” for a refused 12-row file.
+    data_rows: int = 0
     file_format: str | None = None
     encoding: str | None = None
     sheet: str | None = None
@@ -652,11 +656,14 @@ def validate_rows(
     example = _example_values(spec, context)
     first_seen: list[dict[tuple[object, ...], int]] = [{} for _key in spec.unique_keys]
 
+    current = {"who": ""}
+
     def report(message: str, row: int | None = None, key: str | None = None) -> None:
         result.error_count += 1
         if len(result.errors) < max_errors:
             column = None if key is None else shown.get(key, spec.by_key[key].label)
-            result.errors.append(Problem(message=message, row=row, column=column))
+            who = current["who"] if row is not None else ""
+            result.errors.append(Problem(message=message, row=row, column=column, who=who))
 
     missing_defaults = {
         column.key: column.default for column in spec.columns if column.key not in shown
@@ -673,6 +680,8 @@ def validate_rows(
             values, problems = _parse_row(bound, cells, context)
             if values is None:
                 continue  # blank apart from spaces
+            result.data_rows += 1
+            current["who"] = str(values.get("name") or values.get("staff_no") or "")
             for key, message in problems.items():
                 report(message, number, key)
             failed = set(problems)

@@ -353,12 +353,18 @@ def _record(job: ImportJob, outcome: ImportOutcome) -> None:
     result = outcome.result
     job.file_format = result.file_format or ""
     job.encoding = result.encoding or ""
-    job.rows = len(result.rows)
+    job.rows = result.data_rows
     job.error_count = outcome.error_count
+    # Problems found against the registry are about valid rows, whose names are known.
+    who_by_row = {
+        row.number: str(row.values.get("name") or row.values.get("staff_no") or "")
+        for row in result.rows
+    }
     job.errors = [
         {
             "row": p.row,
             "column": p.column and _storable(p.column),
+            "who": _storable(p.who or who_by_row.get(p.row, "")),
             "message": _storable(p.message),
             "text": _storable(str(p)),
         }
@@ -372,9 +378,10 @@ def _record(job: ImportJob, outcome: ImportOutcome) -> None:
         job.errors.append({"row": None, "column": None, "message": text, "text": text})
     job.warnings = [_storable(str(problem)) for problem in result.warnings]
     job.changes = [_storable(line) for line in outcome.changes]
-    job.created_count = outcome.created
-    job.updated_count = outcome.updated
-    job.unchanged_count = outcome.unchanged
+    # A refused file adds and changes nothing: no “新增 1” beside it.
+    job.created_count = outcome.created if outcome.ok else 0
+    job.updated_count = outcome.updated if outcome.ok else 0
+    job.unchanged_count = outcome.unchanged if outcome.ok else 0
     if not outcome.ok:
         status = ImportStatus.INVALID
     elif job.commit:

@@ -5,7 +5,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,8 +14,8 @@ from zhongjian.accounts.roles import REGISTRY_ROLES, Role
 from zhongjian.core.audit import audit_read
 from zhongjian.core.models import AuditObject
 from zhongjian.core.permissions import require_roles
-from zhongjian.org.choices import CadreStatus
 from zhongjian.org.data_check import data_check as run_data_check
+from zhongjian.org.lists import CADRE_LIST, current_posts, roster_rows, tier_rank
 from zhongjian.org.models import Appointment, Cadre, RankGrant
 from zhongjian.org.rules import statutory_retirement_date
 from zhongjian.org.selectors import (
@@ -44,7 +43,7 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
 @require_roles(*REGISTRY_ROLES)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_get(user=request.user, pk=pk)
-    posts = post_list(user=request.user, unit=unit).order_by("tier", "title")
+    posts = post_list(user=request.user, unit=unit).order_by(tier_rank("tier"), "title")
     cadre_count = cadre_list(user=request.user, unit_id=unit.pk).count()
     return render(
         request,
@@ -73,32 +72,16 @@ def unit_id_param(params: Mapping[str, str]) -> int | None:
     return int(unit_id) if unit_id.isdigit() and len(unit_id) < 19 else None
 
 
-def cadre_list_filters(params: Mapping[str, str]) -> dict[str, Any]:
-    """The cadre list's filters from its query parameters; the export reads the same."""
-    status = params.get("status", CadreStatus.ACTIVE)
-    return {
-        "query": params.get("q", "")[:32],
-        "status": status if status in CadreStatus.values else CadreStatus.ACTIVE,
-        "unit_id": unit_id_param(params),
-    }
-
-
 @require_roles(*REGISTRY_ROLES)
 def cadre_list_view(request: HttpRequest) -> HttpResponse:
-    filters = cadre_list_filters(request.GET)
-    cadres = cadre_list(user=request.user, **filters)
-    page = Paginator(cadres, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "org/cadre_list.html",
-        {
-            "page": page,
-            "query": filters["query"],
-            "status": filters["status"],
-            "unit": filters["unit_id"] or "",
-            "statuses": CadreStatus.choices,
-        },
-    )
+    cadres = roster_rows(cadre_list(user=request.user, status=None))
+    today = timezone.localdate()
+    listing = CADRE_LIST.page(request, cadres, today=today)
+    rows = list(listing.page)
+    for cadre in rows:
+        cadre.age = cadre.age_on(today)
+        cadre.posts = current_posts(cadre)
+    return render(request, "org/cadre_list.html", {"listing": listing, "rows": rows})
 
 
 @require_roles(*REGISTRY_ROLES, Role.CADRE)

@@ -17,6 +17,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "dutir_emotions.tsv"
 
 
@@ -31,6 +33,18 @@ class Emotion(StrEnum):
     DISGUST = "恶"  # annoyance, loathing, blame, envy, doubt
     SURPRISE = "惊"
 
+
+# What each class means, for chart labels: the single characters alone read wrongly (“好 85%”
+# beside a list of complaints reads as “good”, but it counts praise and trust words).
+EMOTION_LABELS = {
+    Emotion.GOOD: _("赞许·信任"),
+    Emotion.JOY: _("喜悦·轻松"),
+    Emotion.SORROW: _("悲伤·失望"),
+    Emotion.ANGER: _("愤怒"),
+    Emotion.FEAR: _("担忧·恐惧"),
+    Emotion.DISGUST: _("不满·厌烦"),
+    Emotion.SURPRISE: _("惊讶"),
+}
 
 # A negator at most this many tokens before an emotion word (within the clause) negates it.
 NEGATION_WINDOW = 2
