@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhongjian.core.api import MAX_ID, LimitOffset, OptionalId, RegistryDate, Text, api_user
+from zhongjian.core.api import MAX_ID, OptionalId, Pagination, RegistryDate, Text, api_user
 from zhongjian.core.errors import ValidationError
 from zhongjian.workload import services
 from zhongjian.workload.choices import DemandKind, DocumentCategory, OrganLevel
@@ -153,7 +153,7 @@ def organ_create(request: HttpRequest, payload: OrganIn) -> Any:
     response=list[DemandOut],
     summary="上级任务（按单位、类型、机关、月份筛选）",
 )
-@paginate(LimitOffset)
+@paginate(Pagination)
 def demands(request: HttpRequest, filters: Query[DemandFilters]) -> Any:
     user = api_user(request, *WORKLOAD_ROLES)
     receipts = receipt_list(
