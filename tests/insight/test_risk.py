@@ -4,7 +4,7 @@ import copy
 import datetime
 
 import pytest
-from zhongjian.pipeline.demo import extend
+from zhongjian.demo.pipeline import extend
 
 from zhongjian.demo.generator import build_demo
 from zhongjian.insight import risk
