@@ -102,7 +102,7 @@ def care_aggregates(
         raise ValidationError(_("统计期间的开始日期不能晚于结束日期。"))
     today = today or timezone.localdate()
     k = settings.CARE_K
-    calendar = work_calendar()
+    calendar = work_calendar(county_id=user.county_id)
     planned_overdue = Q(follow_ups__status=FollowUpStatus.PLANNED) & Q(follow_ups__due_on__lt=today)
     in_period = Q(requested_at__date__gte=start, requested_at__date__lte=end)
     cases = (

@@ -75,9 +75,10 @@ def _check_choice(value: str, choices: Any, label: str) -> None:
         raise ValidationError(_("请选择%(label)s。") % {"label": label})
 
 
-def first_contact_due(requested_on: datetime.date) -> datetime.date:
-    """The last day for the first contact: CARE_FIRST_CONTACT_WORKING_DAYS working days later."""
-    return work_calendar().add_working_days(
+def first_contact_due(requested_on: datetime.date, *, county_id: int) -> datetime.date:
+    """The last day for the first contact: CARE_FIRST_CONTACT_WORKING_DAYS working days later,
+    on the county's working-day calendar."""
+    return work_calendar(county_id=county_id).add_working_days(
         start=requested_on, days=settings.CARE_FIRST_CONTACT_WORKING_DAYS
     )
 
@@ -153,7 +154,7 @@ def _open_case(
         contact_time=contact_time,
         request_cipher=seal(text) if text else "",
         requested_at=at,
-        first_contact_due=first_contact_due(requested_on),
+        first_contact_due=first_contact_due(requested_on, county_id=cadre.county_id),
     )
     full_clean_or_raise(case)
     case.save()

@@ -103,7 +103,7 @@ def _render_case(
         "consents": case.consents.filter(county_id=case.county_id),
         "first_contact_overdue": is_first_contact_overdue(case, today=today),
         "first_contact_days": (
-            work_calendar().working_days_between(
+            work_calendar(county_id=case.county_id).working_days_between(
                 start=timezone.localdate(case.requested_at), end=case.first_contact_on
             )
             if case.first_contact_on

@@ -109,7 +109,7 @@ def extend(*, county: County, seed: int, today: datetime.date) -> str:
     )
     rng = random.Random(seed * 7919 + 10)
     cadres = Cadre.objects.in_bulk(rng.sample(pool, len(STORIES)))
-    calendar = work_calendar()
+    calendar = work_calendar(county_id=county.pk)
     for cadre_id, story in zip(cadres, STORIES, strict=True):
         topic, way, ago, text, contacts, screenings, close = story
         requested_at = _at(today, ago, 9)
