@@ -4,9 +4,9 @@ import copy
 import datetime
 
 import pytest
-from zhongjian.demo.pipeline import extend
 
 from zhongjian.demo.generator import build_demo
+from zhongjian.demo.pipeline import extend
 from zhongjian.insight import risk
 from zhongjian.org.models import County
 
