@@ -4,6 +4,7 @@ import copy
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 
 from zhongjian.demo.generator import build_demo
 from zhongjian.demo.pipeline import extend
@@ -89,6 +90,9 @@ def test_model_on_demo_data(demo_history: risk.History) -> None:
     names = {name for name, _w in report.coefficients}
     assert "现层级任职年限" in names and "年龄" in names
     assert "本单位 WHO-5 均分（已结束测评，k 安全）" in report.unused
+    html = render_to_string("insight/risk.html", {"report": report})
+    assert f"训练：{report.split.first_year}–{report.split.last_year} 年" in html
+    assert report.groups[0].unit in html
 
 
 def test_groups_are_k_safe_with_complementary_suppression() -> None:

@@ -235,6 +235,14 @@ class Split:
     train_days: list[datetime.date]
     test_day: datetime.date
 
+    @property
+    def first_year(self) -> int:
+        return self.train_days[0].year
+
+    @property
+    def last_year(self) -> int:
+        return self.train_days[-1].year
+
 
 def time_split(*, first: datetime.date, today: datetime.date) -> Split | None:
     """Snapshots on 1 January: test = the latest whose 12 months are over by TODAY; train =
