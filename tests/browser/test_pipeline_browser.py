@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import BROWSER_MARKS, sign_in
 from tests.conftest import Personas
@@ -40,7 +41,6 @@ def test_votes_through_htmx(live_server, personas: Personas, browser_page) -> No
     assert "不能超过参加民主推荐人数" in page.inner_text("ul.messages li.error")
     votes.fill("9")
     page.locator("#candidates button", has_text="保存").click()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=candidates] td.num').textContent.trim() === '9'"
-    )
+    # A locator assertion, not wait_for_function: the page's CSP forbids the eval it polls with.
+    expect(page.locator("[data-testid=candidates] td.num").first).to_have_text("9")
     assert page.url.endswith(process.get_absolute_url())
