@@ -22,7 +22,7 @@ def test_pages_work_under_the_csp(live_server, personas: Personas, browser_page)
         ),
     )
     sign_in(page, live_server.url, personas.org.username)
-    page.wait_for_selector("[data-chart] canvas")
+    page.wait_for_selector("[data-chart] canvas", timeout=60_000)
     assert page.evaluate("typeof htmx") == "object"
     page.goto(f"{live_server.url}/pipeline/")
     page.wait_for_load_state("load")
@@ -31,6 +31,7 @@ def test_pages_work_under_the_csp(live_server, personas: Personas, browser_page)
     # Swagger UI loads its bundle and fetches the schema under the same policy.
     page.goto(f"{live_server.url}/api/v1/docs")
     page.wait_for_load_state("load")
-    page.wait_for_function("typeof SwaggerUIBundle === 'function'")
+    page.wait_for_selector("#swagger-ui")
+    assert page.evaluate("typeof SwaggerUIBundle") == "function"
     page.wait_for_timeout(1000)
     assert violations == []

@@ -2,7 +2,6 @@
 fail the jobs of a dead worker when a consumer starts."""
 
 from django.conf import settings
-from django.db import close_old_connections
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
@@ -14,7 +13,6 @@ def import_jobs_recover_on_startup() -> None:
     # With the embedded SQLite queue there is one consumer: a job still running when it starts
     # was left by the consumer before it. Several consumers on Redis fail them by age instead.
     import_jobs_recover(all_running=not settings.REDIS_URL)
-    close_old_connections()
 
 
 @db_task()
