@@ -311,6 +311,29 @@ class PostImporter(Importer):
         posts_staffing_changed(posts=[*self.create, *touched])  # type: ignore[list-item]
 
 
+def _units_by_name(county: County) -> dict[str, list[Unit]]:
+    by_name: dict[str, list[Unit]] = {}
+    for unit in Unit.objects.filter(county=county, is_active=True).order_by("code"):
+        by_name.setdefault(unit.name, []).append(unit)
+    return by_name
+
+
+def _unit_by_name(name: str, by_name: dict[str, list[Unit]]) -> tuple[Unit | None, str]:
+    """The one unit of the county named exactly NAME, or None and why (none or several match)."""
+    matches = by_name.get(name.strip(), [])
+    if len(matches) == 1:
+        return matches[0], ""
+    if not matches:
+        return None, str(
+            _("没有名为「%(name)s」的单位；请核对单位全称，或填写所在单位代码") % {"name": name}
+        )
+    codes = "、".join(unit.code for unit in matches)
+    return None, str(
+        _("有 %(n)d 个单位名为「%(name)s」（代码 %(codes)s）；请填写所在单位代码")
+        % {"n": len(matches), "name": name, "codes": codes}
+    )
+
+
 def _unknown_unit(code: object) -> str:
     return str(_("单位代码「%(code)s」在系统中不存在；请先导入单位，或核对代码") % {"code": code})
 
@@ -340,6 +363,7 @@ class CadreImporter(Importer):
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
         units = _units_by_code(self.county)
+        units_by_name = _units_by_name(self.county)
         by_staff_no: dict[object, tuple[Any, ...]] = {}
         by_hash: dict[str, tuple[Any, ...]] = {}
         registered = Cadre.objects.filter(county=self.county).values_list(*self.RECORD)
@@ -362,10 +386,16 @@ class CadreImporter(Importer):
             staff_no = values["staff_no"]
             id_number = values["id_number"]
             digest = id_number_hash(id_number.number) if isinstance(id_number, IdNumber) else None
-            unit = units.get(values["unit_code"])
-            if unit is None:
-                self.error(row, "unit_code", _unknown_unit(values["unit_code"]))
-                continue
+            if values.get("unit_code"):
+                unit = units.get(values["unit_code"])
+                if unit is None:
+                    self.error(row, "unit_code", _unknown_unit(values["unit_code"]))
+                    continue
+            else:
+                unit, why = _unit_by_name(str(values["unit_name"]), units_by_name)
+                if unit is None:
+                    self.error(row, "unit_name", why)
+                    continue
             by_staff = by_staff_no.get(staff_no) if staff_no else None
             by_id = by_hash.get(digest) if digest and self.compare_ids else None
             if by_staff is not None and by_id is not None and by_staff[0] != by_id[0]:

@@ -16,6 +16,7 @@ app_name = "pipeline"
 
 urlpatterns = [
     path("", indicators.index, name="index"),
+    path("help/", indicators.indicators_help, name="help"),
     path("vacancies/", vacancies.vacancy_board, name="vacancies"),
     path("posts/<int:post_pk>/start/", selection.process_start_view, name="process_start"),
     path("processes/", selection.process_list_view, name="processes"),
