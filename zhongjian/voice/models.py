@@ -226,7 +226,7 @@ class WaveGroupKey(models.Model):
 
     county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
-    group = models.OneToOneField(WaveGroup, on_delete=models.CASCADE, related_name="key")
+    group = models.ForeignKey(WaveGroup, on_delete=models.CASCADE, related_name="keys")
     modulus = models.TextField()  # hex
     exponent = models.PositiveIntegerField(default=65537)
     private_cipher = models.TextField(blank=True)
@@ -234,6 +234,9 @@ class WaveGroupKey(models.Model):
     class Meta:
         verbose_name = _("盲签名密钥")
         verbose_name_plural = _("盲签名密钥")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "group"], name="voice_group_key_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.wave_id} · {self.group_id}"

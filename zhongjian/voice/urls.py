@@ -42,4 +42,9 @@ urlpatterns = [
     path("board/<int:pk>/comment/", board.board_comment, name="board_comment"),
     path("board/<int:pk>/reply/", board.board_reply, name="board_reply"),
     path("board/<int:pk>/remove/", board.board_remove, name="board_remove"),
+    path(
+        "board/<int:pk>/comments/<int:comment_pk>/remove/",
+        board.board_comment_remove,
+        name="board_comment_remove",
+    ),
 ]

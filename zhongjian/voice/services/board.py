@@ -222,5 +222,30 @@ def post_remove(*, actor: Any, post_id: int) -> None:
     )
 
 
+@transaction.atomic
+def comment_remove(*, actor: Any, comment_id: int) -> None:
+    """Takes a published comment off its post (it stays stored, marked removed), audited."""
+    _require(actor, (Role.ORG_DEPARTMENT,))
+    comment = (
+        BoardComment.objects.select_for_update()
+        .filter(pk=comment_id, county_id=actor.county_id, status=ModerationStatus.PUBLISHED)
+        .first()
+    )
+    if comment is None:
+        raise NotFound(_("评论不存在或已被撤下。"))
+    comment.status = ModerationStatus.REMOVED
+    comment.save(update_fields=["status"])
+    BoardPost.objects.filter(pk=comment.post_id).update(
+        comment_count=Greatest(F("comment_count") - 1, 0)
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="voice_board_comment",
+        object_id=comment.pk,
+        summary=_("撤下评论"),
+    )
+
+
 def post_mark_read(*, post: BoardPost) -> None:
     BoardPost.objects.filter(pk=post.pk).update(read_count=F("read_count") + 1)
