@@ -13,7 +13,15 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhongjian.core.api import MAX_ID, OptionalId, Pagination, RegistryDate, Text, api_user
+from zhongjian.core.api import (
+    MAX_ID,
+    ObjectId,
+    OptionalId,
+    Pagination,
+    RegistryDate,
+    Text,
+    api_user,
+)
 from zhongjian.core.errors import ValidationError
 from zhongjian.workload import services
 from zhongjian.workload.choices import DemandKind, DocumentCategory, OrganLevel
@@ -168,8 +176,8 @@ def demands(request: HttpRequest, filters: Query[DemandFilters]) -> Any:
     return Demand.objects.filter(county_id=user.county_id, pk__in=ids).select_related("organ")
 
 
-@router.get("/workload/demands/{int:pk}", response=DemandOut, summary="上级任务详情")
-def demand_detail(request: HttpRequest, pk: int) -> Any:
+@router.get("/workload/demands/{pk}", response=DemandOut, summary="上级任务详情")
+def demand_detail(request: HttpRequest, pk: ObjectId) -> Any:
     return demand_for(api_user(request, *WORKLOAD_ROLES), pk=pk)
 
 
@@ -186,9 +194,9 @@ def demand_create(request: HttpRequest, payload: DemandIn) -> Any:
 
 
 @router.put(
-    "/workload/demands/{int:pk}", response=DemandOut, summary="修改上级任务（未给出的字段保持不变）"
+    "/workload/demands/{pk}", response=DemandOut, summary="修改上级任务（未给出的字段保持不变）"
 )
-def demand_update(request: HttpRequest, pk: int, payload: DemandUpdate) -> Any:
+def demand_update(request: HttpRequest, pk: ObjectId, payload: DemandUpdate) -> Any:
     user = api_user(request, *WORKLOAD_ROLES)
     demand = demand_for(user, pk=pk)
     organ = _organ(user, payload.organ_id) if payload.organ_id else None
@@ -202,8 +210,8 @@ def demand_update(request: HttpRequest, pk: int, payload: DemandUpdate) -> Any:
     return demand
 
 
-@router.post("/workload/demands/{int:pk}/complete", response=DemandOut, summary="记录承办单位办结")
-def demand_complete(request: HttpRequest, pk: int, payload: CompleteIn) -> Any:
+@router.post("/workload/demands/{pk}/complete", response=DemandOut, summary="记录承办单位办结")
+def demand_complete(request: HttpRequest, pk: ObjectId, payload: CompleteIn) -> Any:
     user = api_user(request, *WORKLOAD_ROLES)
     demand = demand_for(user, pk=pk)
     receipt = receipt_for(user, demand=demand, unit_id=payload.unit_id)
