@@ -28,9 +28,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     the order it runs in."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        wanted = "django_db_serialized_rollback"
-        if marker and marker.kwargs.get("transaction") and wanted not in item.fixturenames:
-            item.fixturenames.append(wanted)  # type: ignore[attr-defined]
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
 @pytest.fixture(autouse=True, scope="session")

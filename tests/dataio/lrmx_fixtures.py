@@ -62,7 +62,7 @@ def lrmx_xml(**overrides: str) -> bytes:
         "JiSuanNianLingShiJian": "202411",
         "TianBiaoShiJian": "20241115",
         "TianBiaoRen": "李红",
-        "ShenFenZheng": "510903198703150017",
+        "ShenFenZheng": "510903198703150019",
         "ZhaoPian": base64.b64encode(tiny_png()).decode(),
         "Version": "3.2.1.16",
     }

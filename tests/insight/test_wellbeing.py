@@ -7,7 +7,7 @@ from django.utils import timezone
 from tests.voice.conftest import SurveyCounty, answers_for, close, codes_by_group, open_wave
 from zhongjian.insight.registry import IndicatorScope, Period, indicator_values
 from zhongjian.voice.models import WaveGroup
-from zhongjian.voice.services.answering import response_submit
+from zhongjian.voice.services.answering import invitation_get, response_submit
 
 
 def _values(user, scope=None):  # type: ignore[no-untyped-def]
@@ -37,7 +37,12 @@ def _answer(county: SurveyCounty, *, a_top: int, a_bottom: int, b_top: int) -> N
     levels.append((county.personas.unit_b.pk, [1.0] * b_top))
     for unit, answers in levels:
         for code, level in zip(by_unit[unit], answers, strict=False):
-            response_submit(text=code, answers=answers_for(wave, level), comment="", today=today)
+            response_submit(
+                invitation=invitation_get(text=code, today=today),
+                answers=answers_for(wave, level),
+                comment="",
+                today=today,
+            )
     assert _values(county.personas.org)["voice.who5_mean"].value is None  # still open
     close(county, wave)
 

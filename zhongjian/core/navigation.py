@@ -42,3 +42,19 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("用户管理"), "admin:accounts_user_changelist", (Role.SYSTEM_ADMIN,), "admin"),
     NavItem(_("我的账号"), "accounts:account", tuple(Role.values), "account"),
 )
+
+
+# Where a role lands at / when the overview is not theirs.
+LANDING_BY_ROLE = {
+    Role.AUDITOR: "audit_log",
+    Role.SYSTEM_ADMIN: "admin:accounts_user_changelist",
+    Role.COUNSELOR: "care:home",
+}
+# The modules that contribute indicators, as the dashboard heads their sections.
+MODULE_LABELS = {
+    "org": _("队伍底数"),
+    "pipeline": _("提拔·流动"),
+    "voice": _("思想动态（匿名测评）"),
+    "workload": _("下挤上压"),
+    "care": _("心理疏导"),
+}

@@ -60,7 +60,7 @@ class ValuesQuery(Schema):
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="指标目录")
-def indicators(request: HttpRequest) -> list[dict[str, Any]]:
+def indicator_catalogue(request: HttpRequest) -> list[dict[str, Any]]:
     api_user(request, *READ_ROLES)
     return [
         {
@@ -76,7 +76,7 @@ def indicators(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/values", response=ValuesOut, summary="指标值（按范围和期间）")
-def values(request: HttpRequest, query: Query[ValuesQuery]) -> dict[str, Any]:
+def indicator_value_list(request: HttpRequest, query: Query[ValuesQuery]) -> dict[str, Any]:
     user = api_user(request, *READ_ROLES)
     today = timezone.localdate()
     end = query.end or today

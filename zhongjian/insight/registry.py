@@ -25,6 +25,8 @@ from typing import Any
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.navigation import MODULE_LABELS
+
 
 class Direction(StrEnum):
     """Which way is good: an alert fires when a value moves the bad way past its threshold."""
@@ -141,6 +143,9 @@ def providers() -> tuple[Provider, ...]:
         if not config.name.startswith("zhongjian.") or find_spec(dotted) is None:
             continue
         found.extend(getattr(import_module(dotted), "PROVIDERS", ()))
+    # The dashboard's order: the registry first, then the modules as MODULE_LABELS lists them.
+    order = list(MODULE_LABELS)
+    found.sort(key=lambda p: order.index(p.module) if p.module in order else len(order))
     codes = [indicator.code for provider in found for indicator in provider.indicators]
     duplicates = {code for code in codes if codes.count(code) > 1}
     if duplicates:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhongjian.accounts.roles import Role
 from zhongjian.core.errors import DomainError
+from zhongjian.core.navigation import LANDING_BY_ROLE, MODULE_LABELS
 from zhongjian.core.permissions import require_roles, scoped
 from zhongjian.insight import dashboard, flags, records, risk, survival
 from zhongjian.insight.registry import (
@@ -28,19 +29,7 @@ from zhongjian.org.choices import UnitKind
 from zhongjian.org.models import Unit
 from zhongjian.org.views import render_cadre
 
-LANDING_BY_ROLE = {
-    Role.AUDITOR: "audit_log",
-    Role.SYSTEM_ADMIN: "admin:accounts_user_changelist",
-    Role.COUNSELOR: "care:home",
-}
 READ_ROLES = (Role.ORG_DEPARTMENT, Role.UNIT_HEAD)
-MODULE_LABELS = {
-    "org": _("队伍底数"),
-    "pipeline": _("提拔·流动"),
-    "voice": _("思想动态（匿名测评）"),
-    "workload": _("下挤上压"),
-    "care": _("心理疏导"),
-}
 
 
 def _scope_and_period(request: HttpRequest) -> tuple[IndicatorScope, Period]:

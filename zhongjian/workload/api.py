@@ -246,7 +246,7 @@ class IndicatorsOut(Schema):
     response=list[IndicatorsOut],
     summary="减负指标（单位或全县，按月）",
 )
-def indicators(
+def workload_indicator_list(
     request: HttpRequest,
     month_from: str = Query(..., pattern=r"^\d{4}-\d{2}$", alias="from"),  # type: ignore[type-arg]
     month_to: str = Query(..., pattern=r"^\d{4}-\d{2}$", alias="to"),  # type: ignore[type-arg]
