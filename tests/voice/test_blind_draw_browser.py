@@ -38,6 +38,8 @@ def test_a_cadre_draws_a_blind_code_in_the_browser_and_answers(
     sign_in(page, live_server.url, survey_county.personas.cadre.username)
     page.goto(live_server.url + reverse("voice:my_surveys"))
     page.click("text=领取邀请码")
+    # blind.js is a deferred script: it runs once the page has loaded.
+    page.wait_for_load_state("load")
     v = _vector()
     result = page.evaluate(VECTOR_JS, v)
     assert result == {"encoded": v["encoded_msg"], "blinded": v["blinded_msg"], "sig": v["sig"]}
