@@ -16,12 +16,16 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from zhongjian.accounts.services import token_authenticate
+from zhongjian.care.api import router as care_router
 from zhongjian.core.api import ERRORS, ErrorOut
 from zhongjian.core.errors import DomainError
 from zhongjian.dataio.api import router as dataio_router
+from zhongjian.insight.api import router as insight_router
 from zhongjian.org.api import router as org_router
 from zhongjian.pipeline.api import router as pipeline_router
+from zhongjian.projection.api import router as projection_router
 from zhongjian.voice.api import router as voice_router
+from zhongjian.workload.api import router as workload_router
 
 
 class TokenAuth(HttpBearer):
@@ -43,8 +47,13 @@ class ZhongjianAPI(NinjaAPI):
     """NinjaAPI whose schema documents the common error answers on every operation.
 
     Every operation may answer 400/401/403/404/422 with `ErrorOut` through the handlers below;
-    documenting that once here keeps routers from repeating it (or forgetting it).
+    documenting that once here keeps routers from repeating it (or forgetting it). Routers list
+    only their success answers. An operation's id is its handler's name, which is the name of the
+    service or selector it calls (`cadre_create`, `process_start`).
     """
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        return operation.view_func.__name__
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -56,7 +65,12 @@ class ZhongjianAPI(NinjaAPI):
         }
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # One key per status: Ninja keys answers by number, JSON (and YAML) by text, and
+                # the two spellings of one status are a "duplicated mapping key" to Swagger UI.
+                responses = {
+                    str(code): answer for code, answer in operation.get("responses", {}).items()
+                }
+                operation["responses"] = responses
                 for code in ERRORS:
                     responses.setdefault(str(code), error)
         return schema
@@ -127,5 +141,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/pipeline/", pipeline_router)
 api.add_router("/voice/", voice_router)
+api.add_router("/care/", care_router)
+api.add_router("/projection/", projection_router)
+api.add_router("/insight/", insight_router)
 api.add_router("/", org_router)
 api.add_router("/", dataio_router)
+api.add_router("/", workload_router)

@@ -1,6 +1,7 @@
 """Django settings for Zhongjian, read from environment variables only (docs/configuration.md)."""
 
 import hashlib
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -16,6 +17,13 @@ SECRET_KEY = secret_from_env_or_file("SECRET_KEY", VAR_DIR / "secret_key")
 # Key for fields encrypted at rest (ID numbers, counseling notes); separate from SECRET_KEY so that
 # rotating sessions does not lose data.
 FIELD_ENCRYPTION_KEY = secret_from_env_or_file("FIELD_ENCRYPTION_KEY", VAR_DIR / "field_key")
+# Counseling (心理疏导) text has a key of its own (docs/care.md): rotated with
+# `zhongjian care_rotate_key`, old keys kept in CARE_PREVIOUS_KEYS until the rotation has run.
+CARE_KEY = secret_from_env_or_file("CARE_KEY", VAR_DIR / "care_key")
+CARE_PREVIOUS_KEYS = env_list("CARE_PREVIOUS_KEYS", [])
+CARE_K = env_int("CARE_K", 5, minimum=3)
+CARE_RETENTION_DAYS = env_int("CARE_RETENTION_DAYS", 3 * 365, minimum=1)
+CARE_FIRST_CONTACT_WORKING_DAYS = env_int("CARE_FIRST_CONTACT_WORKING_DAYS", 3, minimum=1)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -37,8 +45,11 @@ INSTALLED_APPS = [
     "zhongjian.org",
     "zhongjian.pipeline",
     "zhongjian.voice",
+    "zhongjian.workload",
     "zhongjian.dataio",
     "zhongjian.insight",
+    "zhongjian.care",
+    "zhongjian.projection",
     "zhongjian.demo",
 ]
 
@@ -53,8 +64,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhongjian.core.middleware.RequestContextMiddleware",
+    "zhongjian.core.middleware.PasswordChangeRequiredMiddleware",
     "zhongjian.core.middleware.DomainErrorMiddleware",
     "zhongjian.core.middleware.RejectNulMiddleware",
+    "zhongjian.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -88,7 +101,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete zeroes deleted rows, so that a re-shuffle of the anonymous tables leaves no
+        # old copy (with its old position) in free pages of the file (docs/privacy.md).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -116,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "zhongjian.accounts.validators.CharacterClassValidator"},
 ]
+# Personal API tokens stop working this many days after they are made.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -132,6 +151,10 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle timeout: the session expires after this many minutes without a request.
+# Sessions live in a signed cookie, never in a table: a session row rewritten by an anonymous
+# post or answer would name its user next to the anonymous row (docs/privacy.md). Every request
+# re-signs the cookie with a fresh time stamp, and a cookie older than the idle time is refused.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -167,9 +190,26 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# The cache, where rate limits and report caches live: per process by default, Redis (shared by
+# every worker and host) when REDIS_URL is set (docs/configuration.md).
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Addresses (or CIDR networks) of the reverse proxies in front of the app; only from them is
+# X-Forwarded-For believed for the client address (audit rows, rate limits).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+try:
+    _proxy_networks = [ipaddress.ip_network(item, strict=False) for item in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES holds a bad address or network: {exc}") from exc
+
 # Background jobs (Huey): SQLite storage under var/ for the embedded default, Redis when REDIS_URL
 # is set. `make run` starts a consumer beside the web server; deployments run `zhongjian run_huey`.
-REDIS_URL = env_str("REDIS_URL")
 HUEY = {
     "name": "zhongjian",
     "immediate": env_bool("HUEY_IMMEDIATE", default=False),
@@ -186,6 +226,14 @@ HUEY = {
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24, minimum=1)
+# The longest a check or import may run before it is stopped and rolled back.
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 900, minimum=10)
+
+# How often the anonymous survey tables are re-shuffled (docs/privacy.md: the window in which
+# a response's physical position or transaction id still follows the order of submission).
+VOICE_SHUFFLE_MINUTES = env_int("VOICE_SHUFFLE_MINUTES", 10, minimum=1)
+# Survey codes looked up (valid or not) per client address and 10 minutes before a 429.
+VOICE_CODE_LOOKUPS_PER_ADDRESS = env_int("VOICE_CODE_LOOKUPS_PER_ADDRESS", 300, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,18 @@ hypothesis_settings.register_profile("zhongjian", derandomize=True, database=Non
 hypothesis_settings.load_profile("zhongjian")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A transactional test (browser, concurrency, a database file read as a DBA) flushes every
+    table when it ends, the rows migrations seed too (rules, holidays, instruments). Each such
+    test starts from the migrated rows again (Django's serialized rollback), so none depends on
+    the order it runs in."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        wanted = "django_db_serialized_rollback"
+        if marker and marker.kwargs.get("transaction") and wanted not in item.fixturenames:
+            item.fixturenames.append(wanted)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _huey_runs_tasks_inline() -> None:
     """Background tasks run at once in tests, so their effects are visible to the test."""

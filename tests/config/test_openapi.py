@@ -90,3 +90,36 @@ def test_docs_page_loads_nothing_from_outside(personas: Personas) -> None:
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert not re.search(r"(?:src|href)=\"https?://", page)
     assert '"validatorUrl": null' in page
+
+
+def test_schema_passes_openapi_spec_validator() -> None:
+    """The served schema is valid OpenAPI (openapi-spec-validator), each error answer listed once
+    per operation, and every operation id is its handler's (= its service's) name."""
+    import json
+
+    from openapi_spec_validator import validate
+
+    document = json.loads(Client().get("/api/v1/openapi.json").content)
+    validate(document)
+    ids = []
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            codes = list(operation["responses"])
+            assert len(codes) == len(set(codes))
+            assert {"400", "401", "403", "404", "422"} <= set(codes)
+            ids.append(operation["operationId"])
+    assert len(ids) == len(set(ids))
+    assert {"cadre_create", "process_start", "import_job_submit", "vacancy_list"} <= set(ids)
+
+
+def test_one_pagination_style() -> None:
+    """Every paginated list takes page/page_size, none limit/offset."""
+    document = api.get_openapi_schema()
+    names = {
+        parameter["name"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+    }
+    assert {"page", "page_size"} <= names
+    assert not {"limit", "offset"} & names

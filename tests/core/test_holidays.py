@@ -19,21 +19,23 @@ def test_migration_seeds_2004_to_2026(db: None) -> None:
 
 def test_calendar_from_the_table_counts_national_day(db: None) -> None:
     """Built from the table, a notice posted on 2024-09-30 ends on 2024-10-11, with no warning."""
-    calendar = work_calendar()
+    calendar = work_calendar(county_id=None)
     assert calendar.end_of_public_notice(start=dt.date(2024, 9, 30)) == dt.date(2024, 10, 11)
     assert calendar.warnings == []
 
 
 def test_missing_year_warns_until_someone_enters_it(personas: Personas) -> None:
     """2027 has no rows: a warning; after the organization department adds the notice's days
-    in the admin, the warning is gone and the change is audited."""
-    assert "2027 年的节假日安排尚未录入" in calendar_warnings(years=[2027])[0]
+    in the admin, the warning is gone for its county (not for others) and the change is audited."""
+    county_id = personas.county.pk
+    assert "2027 年的节假日安排尚未录入" in calendar_warnings(years=[2027], county_id=county_id)[0]
     client = client_for(personas.org)
     response = client.post(
         reverse("admin:core_holiday_add"), {"day": "2027-01-01", "kind": "holiday", "name": "元旦"}
     )
     assert response.status_code == 302
-    assert calendar_warnings(years=[2027]) == []
+    assert calendar_warnings(years=[2027], county_id=county_id) == []
+    assert calendar_warnings(years=[2027], county_id=personas.outsider_org.county_id)
     assert AuditLog.objects.filter(object_type="holiday", action="create").exists()
 
 

@@ -300,9 +300,49 @@ def appointment_rows(
     return header, rows, expected
 
 
+@st.composite
+def demand_rows(draw: st.DrawFn, *, count: int) -> tuple[list[str], list[list[object]], list[dict]]:
+    """Draw `count` valid demand rows (workload): deadlines never before the issue date."""
+    from zhongjian.workload.choices import DemandKind
+
+    header = [
+        "事项名称",
+        "下达机关",
+        "机关层级",
+        "类型",
+        "下达日期",
+        "完成时限",
+        "承办单位",
+        "文号",
+    ]
+    rows: list[list[object]] = []
+    expected: list[dict] = []
+    for index in range(count):
+        issued = draw(dates(earliest=datetime.date(2020, 1, 1), latest=datetime.date(2025, 6, 30)))
+        style = draw(st.sampled_from(("date", "iso", "slash", "chinese", "serial")))
+        cell, day = written_date(issued, style)
+        deadline = draw(st.none() | st.integers(0, 60))
+        due = None if deadline is None else (day + datetime.timedelta(days=deadline)).isoformat()
+        rows.append(
+            [
+                f"事项{index}",
+                draw(st.sampled_from(["市应急管理局", "县委办公室"])),
+                draw(st.sampled_from(["市", "县", "省", "中央"])),
+                draw(labels(DemandKind)),
+                cell,
+                due,
+                f"U{index % 5:03d}、U{(index + 1) % 5:03d}",
+                draw(st.none() | st.just(f"县发〔2025〕{index}号")),
+            ]
+        )
+        expected.append({"title": f"事项{index}", "issued_on": day})
+    return header, rows, expected
+
+
 ROW_STRATEGIES = {
     "units": unit_rows,
     "posts": post_rows,
     "cadres": cadre_rows,
     "appointments": appointment_rows,
+    "demands": demand_rows,
 }

@@ -71,11 +71,13 @@ def test_valid_cadres_become_typed_records() -> None:
         "establishment": "administrative",
         "work_start_date": D(2010, 8, 1),
         "unit_code": "XZ001",
+        "unit_name": None,
         "ethnicity": "汉族",
         "grassroots_start_date": None,
         "rank": None,
         "id_number": None,
         "is_worker": False,
+        "party_join_date": None,
     }
 
 
@@ -145,7 +147,7 @@ def test_short_rows_are_padded() -> None:
         "第 2 行「政治面貌」：不能为空",
         "第 2 行「编制类型」：不能为空",
         "第 2 行「参加工作时间」：不能为空",
-        "第 2 行「所在单位代码」：不能为空",
+        "第 2 行「所在单位代码」：不能为空（「所在单位代码」和「所在单位」至少填写一项）",
     ]
 
 

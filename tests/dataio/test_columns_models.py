@@ -6,14 +6,16 @@ import pytest
 from zhongjian.dataio.columns import SPECS, ImportKind
 from zhongjian.dataio.parsers import CellError
 from zhongjian.org.models import Appointment, Cadre, Post, Unit
+from zhongjian.workload.models import Demand
 
 MODELS = {
     ImportKind.UNITS: Unit,
     ImportKind.POSTS: Post,
     ImportKind.CADRES: Cadre,
     ImportKind.APPOINTMENTS: Appointment,
+    ImportKind.DEMANDS: Demand,
 }
-LONGEST = "長" * 200
+LONGEST = "長" * 300
 
 
 @pytest.mark.parametrize("kind", ImportKind.values)

@@ -83,10 +83,7 @@ def check_valid_cadres(registry: Registry, data: st.DataObject) -> None:
         if values["id_number"]:
             assert cadre.id_number_hash == id_number_hash(values["id_number"])
             assert values["id_number"] not in cadre.id_number_cipher
-            assert (
-                cadre.id_number_masked
-                == values["id_number"][:3] + "*" * 11 + values["id_number"][-4:]
-            )
+            assert cadre.id_number_masked == "*" * 14 + values["id_number"][-4:]
     new_audits = AuditLog.objects.count() - audits
     assert new_audits == len(rows) + 1  # one per cadre and the summary row
 
@@ -133,7 +130,8 @@ def test_id_number_alone_matches_and_numbers_new_cadres(registry: Registry) -> N
 
 
 def test_staff_number_and_id_number_of_two_cadres(registry: Registry) -> None:
-    """A row whose 人员编号 is one cadre's and whose 身份证号 is another's is refused."""
+    """A row whose 人员编号 is one cadre's and whose 身份证号 is another's is refused when it is
+    imported (not by a check: tests/dataio/test_id_oracle.py), without naming the other."""
     org, unit = registry.personas.org, registry.units[0]
     number = make_id(birth=datetime.date(1988, 5, 1), male=False)
     run_import(
@@ -149,7 +147,7 @@ def test_staff_number_and_id_number_of_two_cadres(registry: Registry) -> None:
 
     assert job.status == ImportStatus.INVALID
     assert [e["text"] for e in job.errors] == [
-        "第 2 行「身份证号」：该身份证号已登记在人员编号「A1」的干部名下，与本行人员编号不符"
+        "第 2 行「身份证号」：该身份证号已登记在本县另一名干部名下，与本行人员编号不符"
     ]
     assert snapshot() == state
 
@@ -396,3 +394,32 @@ def test_imported_appointments_open_and_close_vacancies(personas: Personas) -> N
     run_import(personas.org, "appointments", xlsx_bytes([APPOINTMENT_HEADER, ended, successor]))
     episode.refresh_from_db()
     assert episode.closed_on == datetime.date(2025, 3, 1)
+
+
+def test_a_unit_is_accepted_by_its_exact_name(personas: Personas) -> None:
+    """所在单位 (or 工作单位) without a code: a name that one unit of the county bears is that
+    unit; a name no unit bears, or two units bear, is refused with the names and codes."""
+    factories.unit(county=personas.county, name="双名镇", code="D1")
+    factories.unit(county=personas.county, name="双名镇", code="D2")
+    factories.unit(county=factories.county(), name="青石镇")  # another county's namesake
+    header = [name for name in CADRE_HEADER if name != "所在单位代码"] + ["工作单位"]
+
+    def row(staff_no: str, unit_name: str) -> list[object]:
+        values = cadre_row(staff_no, personas.unit_a)
+        values.pop(CADRE_HEADER.index("所在单位代码"))
+        return [*values, unit_name]
+
+    job = run_import(
+        personas.org,
+        "cadres",
+        xlsx_bytes([header, row("N1", "青石镇"), row("N2", "没有镇"), row("N3", "双名镇")]),
+        commit=False,
+    )
+    assert job.status == ImportStatus.INVALID
+    messages = [error["message"] for error in job.errors]
+    assert any("没有名为「没有镇」的单位" in m for m in messages)
+    assert any("有 2 个单位名为「双名镇」（代码 D1、D2）" in m for m in messages)
+    assert len(messages) == 2  # 青石镇 is the county's one unit of that name
+    job = run_import(personas.org, "cadres", xlsx_bytes([header, row("N1", "青石镇")]))
+    assert job.status == ImportStatus.DONE
+    assert Cadre.objects.get(staff_no="N1").unit == personas.unit_a

@@ -93,7 +93,11 @@ def test_invalid_upload_lists_errors_and_offers_them_as_xlsx(registry: Registry)
     assert "发现 1 个问题，未写入任何数据" in page
     assert "「未知」不是可选的值；应为：男、女" in page
     listed = read_xlsx(client.get(reverse("dataio:job_errors", args=[job.pk])).content)
-    assert listed[1] == (2, "性别", "「未知」不是可选的值；应为：男、女")
+    assert listed[0][:2] == ("行号", "姓名")
+    assert listed[1] == (2, "王芳", "性别", "「未知」不是可选的值；应为：男、女")
+    assert "王芳" in page  # the person's name beside the problem
+    assert f"?kind={job.kind}" in page  # 重新上传 keeps the data kind
+    assert job.created_count == 0  # a refused file adds nothing
 
 
 def test_oversized_upload_is_refused_by_the_form(registry: Registry, settings: object) -> None:

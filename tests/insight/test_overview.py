@@ -62,7 +62,7 @@ def test_age_bands_sum_to_headcount(personas: Personas) -> None:
     [
         ("org", 200, None),
         ("head_a", 200, None),
-        ("counselor", 200, None),
+        ("counselor", 302, "/care/"),
         ("admin", 302, "/admin/accounts/user/"),
         ("auditor", 302, "/audit/"),
     ],
@@ -90,7 +90,7 @@ def test_overview_page_shows_numbers_and_charts(personas: Personas) -> None:
     """The overview renders its figures and chart data for ECharts."""
     response = client_for(personas.org).get(reverse("overview"))
     assert 'data-testid="headcount">2<' in response.text
-    assert 'id="by-age"' in response.text
+    assert 'id="chart-pyramid"' in response.text
     assert "echarts.min.js" in response.text
 
 

@@ -37,12 +37,19 @@ def test_cadre_create_writes_audit_row(personas: Personas) -> None:
 def test_id_number_is_encrypted_hashed_and_masked(personas: Personas) -> None:
     """The ID number is stored encrypted, matched by keyed hash, and shown masked."""
     cadre = services.cadre_create(
-        actor=personas.org, unit=personas.unit_a, id_number="11010519491231002x", **CADRE_FIELDS
+        actor=personas.org,
+        unit=personas.unit_a,
+        id_number="11010519491231002x",
+        **{
+            **CADRE_FIELDS,
+            "birth_date": datetime.date(1949, 12, 31),
+            "work_start_date": datetime.date(1968, 9, 1),
+        },
     )
     stored = Cadre.objects.get(pk=cadre.pk)
     assert "110105" not in stored.id_number_cipher
     assert decrypt_text(stored.id_number_cipher) == "11010519491231002X"
-    assert stored.id_number_masked == "110***********002X"
+    assert stored.id_number_masked == "**************002X"
     assert stored.id_number_hash == services.id_number_hash("11010519491231002X")
 
 

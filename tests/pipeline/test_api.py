@@ -99,7 +99,10 @@ def test_run_a_selection_through_the_api(personas: Personas, vacant_post) -> Non
     """Create, add a candidate, move, record votes; refusals come back as 4xx with Chinese."""
     org = personas.org
     created = call(
-        org, "post", "/processes", {"post_id": vacant_post.pk, "started_on": "2024-08-01"}
+        org,
+        "post",
+        "/processes",
+        {"post_id": vacant_post.pk, "started_on": "2024-08-01", "reason": "原任职者退休"},
     )
     assert created.status_code == 201
     pk = created.json()["id"]

@@ -29,8 +29,8 @@ def hints_for(personas: Personas, cadre, post, *, leader: bool = False) -> list[
             cadre=cadre,
             post=post,
             on=ON,
-            thresholds=eligibility_thresholds(on=ON),
-            steps=rank_steps(on=ON),
+            thresholds=eligibility_thresholds(on=ON, county_id=None),
+            steps=rank_steps(on=ON, county_id=None),
             rank_since=since,
             holds_section_leadership=leader,
         )

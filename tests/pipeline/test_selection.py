@@ -279,14 +279,18 @@ def test_dates_are_checked(running: Selection) -> None:
 def test_a_post_gets_no_more_running_selections_than_seats(running: Selection) -> None:
     """A one-seat post cannot have two selections under way."""
     with pytest.raises(Conflict, match="进行中的选任流程"):
-        selection.process_start(actor=running.personas.org, post=running.post, started_on=START)
+        selection.process_start(
+            actor=running.personas.org, post=running.post, started_on=START, reason="再启动"
+        )
 
 
 def test_general_posts_have_no_selection(running: Selection) -> None:
     """Selections are for mid-level posts only."""
     general = factories.post(unit=running.personas.unit_a, tier="general", title="科员")
     with pytest.raises(ValidationError, match="中层岗位"):
-        selection.process_start(actor=running.personas.org, post=general, started_on=START)
+        selection.process_start(
+            actor=running.personas.org, post=general, started_on=START, reason="一般岗位"
+        )
 
 
 def test_candidate_must_be_active_in_the_county(running: Selection) -> None:

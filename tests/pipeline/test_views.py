@@ -105,10 +105,10 @@ def test_decline_recorded_in_the_ui(running: Selection) -> None:
 def test_departure_with_exit_interview_in_the_ui(personas: Personas) -> None:
     """Record a resignation and its exit interview; the interview shows on the page."""
     client = client_for(personas.org)
-    form = client.get(reverse("pipeline:departure_new") + f"?cadre={personas.cadre_a.pk}")
+    form = client.get(reverse("pipeline:departure_record") + f"?cadre={personas.cadre_a.pk}")
     assert personas.cadre_a.staff_no in form.text
     response = client.post(
-        reverse("pipeline:departure_new"),
+        reverse("pipeline:departure_record"),
         {
             "cadre": personas.cadre_a.staff_no,
             "kind": "resignation",
@@ -120,7 +120,7 @@ def test_departure_with_exit_interview_in_the_ui(personas: Personas) -> None:
     departure = Departure.objects.get()
     assert response.status_code == 302 and response["Location"] == departure.get_absolute_url()
     response = client.post(
-        reverse("pipeline:exit_interview", args=[departure.pk]),
+        reverse("pipeline:exit_interview_record", args=[departure.pk]),
         {
             "interviewed_on": "2024-10-30",
             "reasons": ["far_from_home", "small_pay_rise"],
@@ -155,7 +155,7 @@ def test_bad_departure_form_is_400_in_chinese(
 ) -> None:
     """Invalid departure input re-renders the form with a Chinese error and status 400."""
     response = client_for(personas.org).post(
-        reverse("pipeline:departure_new"), {"cadre": personas.cadre_a.staff_no, **data}
+        reverse("pipeline:departure_record"), {"cadre": personas.cadre_a.staff_no, **data}
     )
     assert response.status_code == 400 and message in response.text
     assert not Departure.objects.exists()
@@ -173,7 +173,7 @@ def test_unknown_cadre_is_a_chinese_400(running: Selection) -> None:
 @pytest.mark.parametrize(
     ("name", "args", "data", "status", "message"),
     [
-        ("process_transition", ("recommendation",), {"on": "2024-02-30"}, 400, "填写的内容有误"),
+        ("process_transition", ("recommendation",), {"on": "2024-02-30"}, 400, "有效的日期"),
         ("process_transition", ("nonsense",), {"on": "2024-08-05"}, 400, "没有这个环节"),
         ("process_transition", ("appointed",), {"on": "2024-08-05"}, 400, "不能从"),
         ("process_transition", ("terminated",), {"on": "2024-08-05"}, 400, "终止选任流程的原因"),
@@ -197,14 +197,16 @@ def test_refused_actions_answer_4xx_in_chinese(
     assert message in response.text
 
 
-def test_candidate_field_in_the_wrong_stage_is_400(running: Selection) -> None:
-    """Votes cannot be entered during 动议, through htmx or a plain form."""
+def test_candidate_field_in_the_wrong_stage_is_refused(running: Selection) -> None:
+    """Votes cannot be entered during 动议: a plain form gets the page again (400), htmx the
+    candidate table with the message (422, swapped in by ui.js)."""
     client = client_for(running.personas.org)
     url = reverse("pipeline:candidate_update", args=[running.first.pk, "recommendation"])
     plain = client.post(url, {"votes": "3"})
     assert plain.status_code == 400 and "民主推荐" in plain.text
     htmx = client.post(url, {"votes": "3"}, headers={"HX-Request": "true"})
-    assert htmx.status_code == 400 and "zj-error" in htmx["HX-Trigger"]
+    assert htmx.status_code == 422 and "民主推荐" in htmx.text
+    assert htmx.text.lstrip().startswith('<section class="card" id="candidates">')
 
 
 def test_wrong_ids_are_404(personas: Personas) -> None:
@@ -248,7 +250,7 @@ def world(running: Selection) -> dict[str, str]:
         "departures": reverse("pipeline:departures"),
         "departure": reverse("pipeline:departure_detail", args=[departure.pk]),
         "cadre_a": reverse("pipeline:cadre_record", args=[personas.cadre_a.pk]),
-        "new_departure": reverse("pipeline:departure_new"),
+        "new_departure": reverse("pipeline:departure_record"),
         "templates": reverse("pipeline:templates"),
         "template": reverse("pipeline:template_download", args=["decline_statement"]),
         "form": reverse("pipeline:appointment_form", args=[running.first.pk]),

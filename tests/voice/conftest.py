@@ -69,6 +69,7 @@ def open_wave(
     k: int = 5,
     free_text_k: int = 5,
     units: list[int] | None = None,
+    invitation_mode: str = "slips",
 ) -> Wave:
     today = timezone.localdate()
     wave = wave_create(
@@ -83,6 +84,7 @@ def open_wave(
         free_text_prompt="您还有什么想说的？",
         free_text_k=free_text_k,
         closes_on=today + datetime.timedelta(days=14),
+        invitation_mode=invitation_mode,
     )
     wave_open(actor=county.personas.org, wave=wave, today=today)
     wave.refresh_from_db()
@@ -119,6 +121,16 @@ def answers_for(wave: Wave, level: float) -> dict[str, dict[str, int]]:
             values = sorted(option.value for option in item.options)
             answers[instrument.code][item.code] = values[round(level * (len(values) - 1))]
     return answers
+
+
+def show(client: Client, code: str, **extra: str):  # type: ignore[no-untyped-def]
+    """Opens the questions of CODE as the answer page does: the code in the POST body."""
+    return client.post(reverse("voice:answer"), {"code": code, **extra})
+
+
+def submit(client: Client, code: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Submits answers with CODE as the answer page does."""
+    return client.post(reverse("voice:answer"), {"code": code, "submit": "1", **data})
 
 
 def form_data(wave: Wave, level: float, comment: str = "") -> dict[str, str]:

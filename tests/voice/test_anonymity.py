@@ -12,10 +12,9 @@ import uuid
 import pytest
 from django.db import connection, models
 from django.test import Client
-from django.urls import reverse
 
 from tests.conftest import client_for
-from tests.voice.conftest import all_slips, codes_by_group, form_data, open_wave
+from tests.voice.conftest import all_slips, codes_by_group, form_data, open_wave, submit
 from zhongjian.core.models import AuditLog
 from zhongjian.org.models import Cadre
 from zhongjian.voice.models import (
@@ -104,7 +103,7 @@ def test_a_dba_with_every_table_narrows_a_response_to_no_fewer_than_k(survey_cou
     audit_before = AuditLog.objects.count()
     groups = codes_by_group(wave)
     for level, codes in zip((0.1, 0.9, 0.5), groups.values(), strict=False):
-        Client().post(reverse("voice:answer", args=[codes[0]]), form_data(wave, level))
+        submit(Client(), codes[0], form_data(wave, level))
     assert Response.objects.count() == min(3, len(groups))
     token_values = {str(pk) for pk in WaveToken.objects.values_list("pk", flat=True)}
     token_values |= set(WaveToken.objects.values_list("digest", flat=True))
@@ -142,7 +141,7 @@ def test_slips_list_every_code_whether_used_or_not(survey_county) -> None:
     code = next(iter(codes_by_group(wave).values()))[0]
     org = client_for(survey_county.personas.org)
     before = shown_codes(all_slips(org, wave))
-    Client().post(reverse("voice:answer", args=[code]), form_data(wave, 0.5))
+    submit(Client(), code, form_data(wave, 0.5))
     assert WaveToken.objects.get(digest=token_digest(code)).used
     after = shown_codes(all_slips(org, wave))
     assert len(before) == WaveToken.objects.filter(wave=wave).count()

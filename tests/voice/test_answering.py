@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.voice.conftest import all_codes, answers_for, close, form_data, open_wave
+from tests.voice.conftest import all_codes, answers_for, close, form_data, open_wave, show, submit
 from zhongjian.core.models import AuditLog
 from zhongjian.core.textmask import ID_MASK, NAME_MASK, PHONE_MASK
 from zhongjian.voice.models import InstrumentResult, Response, Wave, WaveToken
@@ -16,16 +16,13 @@ from zhongjian.voice.services.waves import format_token
 pytestmark = pytest.mark.django_db
 
 
-def url(code: str) -> str:
-    return reverse("voice:answer", args=[code])
-
-
 def test_a_valid_code_shows_the_form_and_stores_nothing(survey_county) -> None:
-    """GET shows every item, writes no row, starts no session and audits nothing."""
+    """Opening the questions shows every item, writes no row, starts no session, audits
+    nothing, and the code never appears in an address."""
     wave = open_wave(survey_county)
     code = all_codes(wave)[0]
     audit_rows = AuditLog.objects.count()
-    response = Client().get(url(code))
+    response = show(Client(), code)
     assert response.status_code == 200
     html = response.content.decode()
     assert "我感到快乐，心情舒畅" in html and "您还有什么想说的？" in html
@@ -37,11 +34,12 @@ def test_a_valid_code_shows_the_form_and_stores_nothing(survey_county) -> None:
 
 def test_a_complete_submission_is_stored_once_and_the_code_is_spent(survey_county) -> None:
     """A full answer is stored with the group's coarse attributes and the day; the same code
-    then shows the used page, and a second POST stores nothing."""
+    still opens the questions (used and unused look alike), and a second submit is refused
+    and stores nothing."""
     wave = open_wave(survey_county)
     code = all_codes(wave)[0]
     client = Client()
-    response = client.post(url(code), form_data(wave, 0.8))
+    response = submit(client, code, form_data(wave, 0.8))
     assert response.status_code == 302
     assert response["Location"] == reverse("voice:answer_done")
     stored = Response.objects.get()
@@ -49,7 +47,8 @@ def test_a_complete_submission_is_stored_once_and_the_code_is_spent(survey_count
     assert stored.unit_id in survey_county.units
     assert InstrumentResult.objects.filter(response=stored).count() == 2
     assert WaveToken.objects.filter(used=True).count() == 1
-    again = client.post(url(code), form_data(wave, 0.2))
+    assert show(client, code).status_code == 200
+    again = submit(client, code, form_data(wave, 0.2))
     assert again.status_code == 409
     assert "已经提交过" in again.content.decode()
     assert Response.objects.count() == 1
@@ -61,7 +60,7 @@ def test_an_incomplete_submission_keeps_the_answers_and_spends_nothing(survey_co
     code = all_codes(wave)[0]
     data = form_data(wave, 1.0)
     del data["who5.q3"]
-    response = Client().post(url(code), data)
+    response = submit(Client(), code, data)
     assert response.status_code == 400
     html = response.content.decode()
     assert "第 3 题尚未作答" in html
@@ -76,7 +75,7 @@ def test_an_incomplete_submission_keeps_the_answers_and_spends_nothing(survey_co
 def test_forged_and_malformed_codes_get_the_same_invalid_page(survey_county, code) -> None:
     """An unknown, malformed or odd code is 'invalid' and nothing more, never a 500."""
     open_wave(survey_county)
-    response = Client().get(url(code))
+    response = show(Client(), code)
     assert response.status_code == 404
     assert "邀请码无效" in response.content.decode()
 
@@ -86,9 +85,9 @@ def test_codes_are_accepted_as_typed(survey_county) -> None:
     wave = open_wave(survey_county)
     code = all_codes(wave)[0]
     typed = format_token(code).lower().replace("0", "o").replace("1", "l")
-    response = Client().post(reverse("voice:answer_start"), {"code": f" {typed} "})
-    assert response.status_code == 302
-    assert Client().get(response["Location"]).status_code == 200
+    response = show(Client(), f" {typed} ")
+    assert response.status_code == 200
+    assert "我感到快乐，心情舒畅" in response.content.decode()
 
 
 def test_closed_and_overdue_waves_show_the_ended_page(survey_county) -> None:
@@ -98,12 +97,12 @@ def test_closed_and_overdue_waves_show_the_ended_page(survey_county) -> None:
     Wave.objects.filter(pk=wave.pk).update(
         closes_on=timezone.localdate() - datetime.timedelta(days=1)
     )
-    response = Client().post(url(first), form_data(wave, 0.5))
+    response = submit(Client(), first, form_data(wave, 0.5))
     assert response.status_code == 410
     assert "已经结束" in response.content.decode()
     Wave.objects.filter(pk=wave.pk).update(closes_on=timezone.localdate())
     close(survey_county, wave)
-    assert Client().get(url(second)).status_code == 410
+    assert show(Client(), second).status_code == 410
     assert Response.objects.count() == 0
 
 
@@ -113,10 +112,10 @@ def test_guessing_codes_is_rate_limited_per_address(survey_county) -> None:
     code = all_codes(wave)[0]
     guesser = Client(REMOTE_ADDR="10.0.0.9")
     for attempt in range(30):
-        assert guesser.get(url(f"{attempt:016d}")).status_code == 404
-    assert guesser.get(url("B" * 16)).status_code == 429
-    assert guesser.get(url(code)).status_code == 429
-    assert Client(REMOTE_ADDR="10.0.0.10").get(url(code)).status_code == 200
+        assert show(guesser, f"{attempt:016d}").status_code == 404
+    assert show(guesser, "B" * 16).status_code == 429
+    assert show(guesser, code).status_code == 429
+    assert show(Client(REMOTE_ADDR="10.0.0.10"), code).status_code == 200
 
 
 def test_free_text_is_masked_before_storage(survey_county) -> None:
@@ -124,7 +123,7 @@ def test_free_text_is_masked_before_storage(survey_county) -> None:
     wave = open_wave(survey_county)
     code = all_codes(wave)[0]
     comment = "张伟和李娜都很辛苦，有事打13812345678，身份证110101199003071234。"
-    Client().post(url(code), form_data(wave, 0.5, comment=comment))
+    submit(Client(), code, form_data(wave, 0.5, comment=comment))
     stored = Response.objects.get().comment
     assert "张伟" not in stored and "李娜" not in stored
     assert "13812345678" not in stored and "110101199003071234" not in stored
@@ -135,15 +134,13 @@ def test_submitting_writes_no_audit_row(survey_county) -> None:
     """The audit log records an address with every row, so answering must not write one."""
     wave = open_wave(survey_county)
     before = AuditLog.objects.count()
-    Client(REMOTE_ADDR="10.1.2.3").post(url(all_codes(wave)[0]), form_data(wave, 0.5))
+    submit(Client(REMOTE_ADDR="10.1.2.3"), all_codes(wave)[0], form_data(wave, 0.5))
     assert Response.objects.count() == 1
     assert AuditLog.objects.count() == before
     assert not AuditLog.objects.filter(ip="10.1.2.3").exists()
 
 
-def test_a_submit_checked_before_another_committed_is_still_refused(
-    survey_county, monkeypatch
-) -> None:
+def test_a_submit_checked_before_another_committed_is_still_refused(survey_county) -> None:
     """The used flag is claimed by a conditional UPDATE in the storing transaction: a submit whose
     check ran while the code was unused, but which writes after another submit, stores nothing."""
     from zhongjian.voice.services import answering
@@ -152,10 +149,14 @@ def test_a_submit_checked_before_another_committed_is_still_refused(
     code = all_codes(wave)[0]
     today = timezone.localdate()
     checked_early = answering.invitation_get(text=code, today=today)
-    answering.response_submit(text=code, answers=answers_for(wave, 0.5), comment="", today=today)
-    monkeypatch.setattr(answering, "invitation_get", lambda **kwargs: checked_early)
+    answering.response_submit(
+        invitation=answering.invitation_get(text=code, today=today),
+        answers=answers_for(wave, 0.5),
+        comment="",
+        today=today,
+    )
     with pytest.raises(answering.TokenUsed):
         answering.response_submit(
-            text=code, answers=answers_for(wave, 0.1), comment="", today=today
+            invitation=checked_early, answers=answers_for(wave, 0.1), comment="", today=today
         )
     assert Response.objects.count() == 1

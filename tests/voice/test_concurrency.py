@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.voice.conftest import all_codes, answers_for, open_wave
 from zhongjian.voice.models import Response, WaveToken
-from zhongjian.voice.services.answering import TokenUsed, response_submit
+from zhongjian.voice.services.answering import TokenUsed, invitation_get, response_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 8
@@ -64,7 +64,12 @@ def test_one_code_submitted_at_once_by_many_is_stored_once(survey_county) -> Non
     today = timezone.localdate()
 
     def submit() -> None:
-        response_submit(text=code, answers=answers, comment="", today=today)
+        response_submit(
+            invitation=invitation_get(text=code, today=today),
+            answers=answers,
+            comment="",
+            today=today,
+        )
 
     outcomes = run_together([submit] * THREADS)
     assert sorted(outcomes) == ["stored"] + ["used"] * (THREADS - 1)
@@ -79,7 +84,14 @@ def test_different_codes_submitted_at_once_are_all_stored(survey_county) -> None
     answers = answers_for(wave, 0.5)
     today = timezone.localdate()
     tasks = [
-        (lambda code=code: response_submit(text=code, answers=answers, comment="", today=today))
+        (
+            lambda code=code: response_submit(
+                invitation=invitation_get(text=code, today=today),
+                answers=answers,
+                comment="",
+                today=today,
+            )
+        )
         for code in codes
     ]
     assert run_together(tasks) == ["stored"] * THREADS

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import client_for
-from tests.voice.conftest import close, codes_by_group, form_data, open_wave, staff
+from tests.voice.conftest import close, codes_by_group, form_data, open_wave, staff, submit
 from zhongjian.org.choices import Tier
 from zhongjian.voice.models import WaveGroup
 
@@ -25,9 +25,7 @@ def answer(wave, group_filter, count: int, level: float = 0.5, comment: str = ""
     codes = [code for pk in groups for code in unused.get(pk, [])]
     assert len(codes) >= count
     for code in codes[:count]:
-        response = Client().post(
-            reverse("voice:answer", args=[code]), form_data(wave, level, comment=comment)
-        )
+        response = submit(Client(), code, form_data(wave, level, comment=comment))
         assert response.status_code == 302
 
 
@@ -182,7 +180,6 @@ def test_other_roles_are_refused_every_report_page_and_endpoint(
         reverse("voice:wave_comments", args=[pk]),
         reverse("voice:wave_compare", args=[pk]),
         reverse("voice:wave_slips", args=[pk]),
-        reverse("voice:wave_links", args=[pk]),
         reverse("voice:wave_reminder", args=[pk]),
         reverse("voice:trend"),
         reverse("voice:instrument_list"),
@@ -205,7 +202,7 @@ def test_unit_heads_cannot_manage_waves(answered, survey_county) -> None:
     """A unit head may read their unit's results but not set up, print or close waves."""
     head = client_for(survey_county.personas.head_a)
     pk = answered.pk
-    for url in ("wave_slips", "wave_links", "wave_reminder", "wave_edit"):
+    for url in ("wave_slips", "wave_reminder", "wave_edit"):
         assert head.get(reverse(f"voice:{url}", args=[pk])).status_code == 403, url
     assert head.get(reverse("voice:wave_create")).status_code == 403
     assert head.post(reverse("voice:wave_close", args=[pk])).status_code == 403

@@ -15,3 +15,8 @@ class Role(models.TextChoices):
 
 # Roles that read registry data of other people.
 REGISTRY_ROLES = (Role.ORG_DEPARTMENT, Role.UNIT_HEAD)
+
+# Roles the system admin cannot grant alone (三员分立): a second person confirms each grant.
+PRIVILEGED_ROLES = (Role.ORG_DEPARTMENT, Role.COUNSELOR, Role.AUDITOR)
+# Roles whose password the 组织部 of the county may reset (one-time password).
+RESETTABLE_BY_ORG = (Role.UNIT_HEAD, Role.CADRE)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Path, Schema
-from ninja.pagination import LimitOffsetPagination, PageNumberPagination
+from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, StringConstraints
 
 # Largest value of a BigAutoField; larger ids are refused as input before reaching the database.
@@ -72,19 +72,13 @@ RegistryDate = Annotated[datetime.date, AfterValidator(_registry_date)]
 
 
 class Pagination(PageNumberPagination):
-    """Page-number pagination with bounds, so that no page number overflows a database offset."""
+    """The API's one pagination style: `?page=N&page_size=M`, answering `{items, count}`.
+
+    Bounded, so that no page number overflows a database offset."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
-
-
-class LimitOffset(LimitOffsetPagination):
-    """Limit/offset pagination with bounds, so that no offset overflows a database integer."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
-        offset: int = Field(0, ge=0, le=MAX_PAGE * MAX_PAGE_SIZE)
 
 
 def api_user(request: HttpRequest, *roles: str) -> Any:

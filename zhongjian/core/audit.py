@@ -72,3 +72,26 @@ def audit_record_many(
     rows = [new_instance(AuditLog, **common, **_entry_values(entry)) for entry in entries]
     bulk_insert(rows)
     return len(rows)
+
+
+def audit_read(
+    *,
+    actor: Any,
+    object_type: str,
+    object_id: object = "",
+    county_id: int | None = None,
+    unit_id: int | None = None,
+    summary: str = "",
+) -> AuditLog:
+    """Record a read of personal data (查阅敏感信息, issue #8.11): who opened which record or
+    list. SUMMARY names the kind of read ("detail", "list", "admin") and never any content of the
+    record; the object is named by its id."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        object_type=object_type,
+        object_id=object_id,
+        county_id=county_id,
+        unit_id=unit_id,
+        summary=summary,
+    )

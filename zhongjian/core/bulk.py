@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connections, models, router
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -132,8 +133,9 @@ def bulk_insert(instances: Sequence[models.Model]) -> None:
             return [list(column) for column in zip(*rows(chunk), strict=True)]
     else:
         # SQLite's own placeholder: Django's SQLite cursor rewrites every `%s` of a statement
-        # with a regular expression, a second per hundred thousand rows.
-        placeholder = "?" if connection.vendor == "sqlite" else "%s"
+        # with a regular expression, a second per hundred thousand rows. Not under DEBUG, whose
+        # query log formats the statement with `%` and fails on `?`.
+        placeholder = "?" if connection.vendor == "sqlite" and not settings.DEBUG else "%s"
         row_sql = "(" + ", ".join([placeholder] * len(fields)) + ")"
         batch = max(1, min(MAX_BATCH, connection.ops.bulk_batch_size(fields, instances)))
         values_sql = ""

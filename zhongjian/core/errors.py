@@ -6,10 +6,14 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, errors: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, errors: list[str] | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = str(message)
         self.errors = [str(error) for error in errors or []]
+        # The form field the refusal is about, so that a page can show it beside that field.
+        self.field = field
 
 
 class ValidationError(DomainError):

@@ -49,6 +49,52 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Characters someone may slip between the characters of a name or the digits of a number to get
+# past a mask: spaces (ASCII, full-width, no-break), zero-width characters, dots, dashes.
+_GAP_CHARS = " \t\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff\u00ad.．·•-－_,，、/"
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_MAX_GAP = 3
+# Digits as people write them: ASCII, full-width, Chinese numerals (幺 is 1 read aloud).
+_DIGIT_VALUE = {
+    **{c: str(i) for i, c in enumerate("0123456789")},
+    **{c: str(i) for i, c in enumerate("０１２３４５６７８９")},
+    **{c: str(i) for i, c in enumerate("〇一二三四五六七八九")},
+    "零": "0",
+    "幺": "1",
+    "X": "X",
+    "x": "X",
+    "Ｘ": "X",
+    "ｘ": "X",
+}
+_DIGITISH = "0-9０-９〇零一二三四五六七八九幺XxＸｘ"
+_GAP = "[" + "".join(re.escape(char) for char in _GAP_CHARS if char not in "•、") + "]"
+_NUMBER_RUN = re.compile(rf"[+＋]?[{_DIGITISH}](?:{_GAP}{{0,{_MAX_GAP}}}[{_DIGITISH}])*")
+
+
+def _mask_number_runs(text: str) -> str:
+    """Numbers written with gaps or in Chinese numerals: 138.0013.8000, 1 3 8 …, 一三八…,
+    4401 0619 9001 0112 34. A run that has the shape of a mobile (11 digits from 1, 86 before
+    it allowed), a landline (from 0, with its extension) or an ID number (15 or 18, not from 0)
+    is masked whole, whatever separates its digits. Plain digit runs are left to the patterns,
+    and dates and counts (too few digits) are left alone."""
+
+    def replace(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        digits = "".join(_DIGIT_VALUE.get(char, "") for char in raw)
+        if "X" in digits[:-1] or all(char in "0123456789０１２３４５６７８９" for char in raw):
+            return raw
+        bare = digits.removeprefix("0086").removeprefix("86")
+        if len(bare) == 11 and bare[0] == "1" and bare[1] in "3456789":
+            return PHONE_MASK
+        if digits[0] == "0" and 10 <= len(digits) <= 18:
+            return PHONE_MASK
+        if len(digits) in (15, 18) and digits[0] != "0":
+            return ID_MASK
+        return raw
+
+    return _NUMBER_RUN.sub(replace, text)
+
+
 class NameMatcher:
     """Finds registered names in text in one left-to-right pass, longest name first.
 
@@ -64,24 +110,46 @@ class NameMatcher:
         return len(self._names)
 
     def mask(self, text: str) -> str:
+        """Masks every registered name, also when spaces, zero-width characters or dots were
+        put between its characters (郭 志明, 郭\u200b志明)."""
         if not self._names:
             return text
         parts: list[str] = []
         start = position = 0
+        longest = self._lengths[0] if self._lengths else 0
         while position < len(text):
-            length = next(
-                (size for size in self._lengths if text[position : position + size] in self._names),
-                0,
-            )
-            if length:
+            end = self._match_at(text, position, longest)
+            if end:
                 parts.append(text[start:position])
                 parts.append(NAME_MASK)
-                position += length
-                start = position
+                position = start = end
             else:
                 position += 1
         parts.append(text[start:])
         return "".join(parts)
+
+    def _match_at(self, text: str, position: int, longest: int) -> int:
+        """The end of the longest name starting at ``position``, gaps skipped; 0 if none."""
+        if text[position] in _GAP_CHARS:
+            return 0
+        letters: list[str] = []
+        ends: list[int] = []
+        index = position
+        while index < len(text) and len(letters) < longest:
+            letters.append(text[index])
+            ends.append(index + 1)
+            index += 1
+            gap = index
+            while gap < len(text) and gap - index < _MAX_GAP and text[gap] in _GAP_CHARS:
+                gap += 1
+            if gap < len(text) and text[gap] not in _GAP_CHARS:
+                index = gap
+            elif gap != index:
+                break
+        for size in self._lengths:
+            if size <= len(letters) and "".join(letters[:size]) in self._names:
+                return ends[size - 1]
+        return 0
 
 
 _MATCHERS: OrderedDict[Hashable, NameMatcher] = OrderedDict()
@@ -119,7 +187,11 @@ def mask_pii(text: str, *, names: Iterable[str] | NameMatcher = ()) -> str:
     occurs, also inside a longer word: leaking a name is worse than hiding a word.
     """
     matcher = names if isinstance(names, NameMatcher) else NameMatcher(names)
-    masked = matcher.mask(text)
-    for pattern, replacement in _PATTERNS:
+    masked = matcher.mask(_INVISIBLE.sub("", text))
+    email, replacement = _PATTERNS[0]
+    # E-mail first (its local part may be digits), then whole runs of digits however they
+    # are separated, then the number patterns for what is left.
+    masked = _mask_number_runs(email.sub(replacement, masked))
+    for pattern, replacement in _PATTERNS[1:]:
         masked = pattern.sub(replacement, masked)
     return masked

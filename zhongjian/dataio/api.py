@@ -14,19 +14,13 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.api import ERRORS, ObjectId, OptionalId, Pagination, api_user
+from zhongjian.core.api import ObjectId, OptionalId, Pagination, api_user
 from zhongjian.core.errors import ValidationError
-from zhongjian.dataio import lrmx, lrmx_import
+from zhongjian.dataio import lrmx, lrmx_import, selectors, services
 from zhongjian.dataio.columns import ImportKind
 from zhongjian.dataio.models import ImportJob, ImportStatus
 from zhongjian.dataio.progress import progress_read
-from zhongjian.dataio.selectors import import_job_get, import_job_list
-from zhongjian.dataio.services import (
-    MEGABYTE,
-    import_job_cancel,
-    import_job_confirm,
-    import_job_submit,
-)
+from zhongjian.dataio.services import MEGABYTE
 from zhongjian.org.choices import Establishment
 from zhongjian.org.models import Unit
 
@@ -80,8 +74,8 @@ class ImportErrorOut(Schema):
     text: str
 
 
-@router.post("/imports", response={202: ImportJobOut, **ERRORS})
-def imports_submit(
+@router.post("/imports", response={202: ImportJobOut})
+def import_job_submit(
     request: HttpRequest,
     file: File[UploadedFile],
     kind: Form[ImportKind],
@@ -101,7 +95,7 @@ def imports_submit(
             _("文件太大（%(size).1f MB）；最大允许 %(limit)d MB")
             % {"size": file.size / MEGABYTE, "limit": settings.IMPORT_MAX_MB}
         )
-    job = import_job_submit(
+    job = services.import_job_submit(
         actor=user,
         kind=kind,
         data=file.read(),
@@ -113,41 +107,45 @@ def imports_submit(
     return Status(202, job)
 
 
-@router.get("/imports", response={200: list[ImportJobOut], **ERRORS})
+@router.get("/imports", response={200: list[ImportJobOut]})
 @paginate(Pagination)
-def imports_list(request: HttpRequest) -> object:
+def import_job_list(request: HttpRequest) -> object:
     """The county's import jobs, newest first."""
-    return import_job_list(user=api_user(request, Role.ORG_DEPARTMENT))
+    return selectors.import_job_list(user=api_user(request, Role.ORG_DEPARTMENT))
 
 
-@router.get("/imports/{job_id}", response={200: ImportJobOut, **ERRORS})
-def imports_get(request: HttpRequest, job_id: ObjectId) -> ImportJob:
+@router.get("/imports/{job_id}", response={200: ImportJobOut})
+def import_job_get(request: HttpRequest, job_id: ObjectId) -> ImportJob:
     """A job's status, counts and, while it runs, its progress."""
-    return import_job_get(user=api_user(request, Role.ORG_DEPARTMENT), pk=job_id)
+    return selectors.import_job_get(user=api_user(request, Role.ORG_DEPARTMENT), pk=job_id)
 
 
-@router.get("/imports/{job_id}/errors", response={200: list[ImportErrorOut], **ERRORS})
+@router.get("/imports/{job_id}/errors", response={200: list[ImportErrorOut]})
 @paginate(Pagination)
-def imports_errors(request: HttpRequest, job_id: ObjectId) -> list[dict[str, object]]:
+def import_job_errors(request: HttpRequest, job_id: ObjectId) -> list[dict[str, object]]:
     """Every problem found in the file, by row and column, in the order of the file."""
-    job = import_job_get(user=api_user(request, Role.ORG_DEPARTMENT), pk=job_id)
+    job = selectors.import_job_get(user=api_user(request, Role.ORG_DEPARTMENT), pk=job_id)
     return job.errors
 
 
-@router.post("/imports/{job_id}/confirm", response={202: ImportJobOut, **ERRORS})
-def imports_confirm(request: HttpRequest, job_id: ObjectId) -> Status[ImportJob]:
+@router.post("/imports/{job_id}/confirm", response={202: ImportJobOut})
+def import_job_confirm(request: HttpRequest, job_id: ObjectId) -> Status[ImportJob]:
     """Import a job checked with `dry_run` (status `ready`); the file is checked once more."""
     user = api_user(request, Role.ORG_DEPARTMENT)
-    job = import_job_confirm(actor=user, job=import_job_get(user=user, pk=job_id))
+    job = services.import_job_confirm(
+        actor=user, job=selectors.import_job_get(user=user, pk=job_id)
+    )
     job.refresh_from_db()
     return Status(202, job)
 
 
-@router.post("/imports/{job_id}/cancel", response={200: ImportJobOut, **ERRORS})
-def imports_cancel(request: HttpRequest, job_id: ObjectId) -> ImportJob:
+@router.post("/imports/{job_id}/cancel", response={200: ImportJobOut})
+def import_job_cancel(request: HttpRequest, job_id: ObjectId) -> ImportJob:
     """Drop a job that waits for confirmation, and its file."""
     user = api_user(request, Role.ORG_DEPARTMENT)
-    return import_job_cancel(actor=user, job=import_job_get(user=user, pk=job_id))
+    return services.import_job_cancel(
+        actor=user, job=selectors.import_job_get(user=user, pk=job_id)
+    )
 
 
 class FormLineOut(Schema):
@@ -239,7 +237,7 @@ class FormChoicesIn(Schema):
     unit_id: OptionalId = None
 
 
-@router.post("/form-imports", response={201: FormBatchOut, **ERRORS})
+@router.post("/form-imports", response={201: FormBatchOut})
 def form_batch_submit(
     request: HttpRequest,
     files: File[list[UploadedFile]],
@@ -267,7 +265,7 @@ def form_batch_submit(
     return Status(201, _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch)))
 
 
-@router.get("/form-imports/{batch_id}", response={200: FormBatchOut, **ERRORS})
+@router.get("/form-imports/{batch_id}", response={200: FormBatchOut})
 def form_batch_get(request: HttpRequest, batch_id: ObjectId) -> FormBatchOut:
     """The batch's preview against today's registry."""
     user = api_user(request, Role.ORG_DEPARTMENT)
@@ -275,7 +273,7 @@ def form_batch_get(request: HttpRequest, batch_id: ObjectId) -> FormBatchOut:
     return _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch))
 
 
-@router.post("/form-imports/{batch_id}/choices", response={200: FormBatchOut, **ERRORS})
+@router.post("/form-imports/{batch_id}/choices", response={200: FormBatchOut})
 def form_batch_choose(
     request: HttpRequest, batch_id: ObjectId, payload: FormChoicesIn
 ) -> FormBatchOut:
@@ -293,7 +291,7 @@ def form_batch_choose(
     return _plan_out(lrmx_import.form_batch_plan(actor=user, batch=batch))
 
 
-@router.post("/form-imports/{batch_id}/confirm", response={200: FormBatchOut, **ERRORS})
+@router.post("/form-imports/{batch_id}/confirm", response={200: FormBatchOut})
 def form_batch_confirm(request: HttpRequest, batch_id: ObjectId) -> FormBatchOut:
     """Write the whole batch in one transaction, or nothing (400 with every problem)."""
     user = api_user(request, Role.ORG_DEPARTMENT)

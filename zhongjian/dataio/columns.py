@@ -1,7 +1,7 @@
 """Column specifications of the four import kinds and the validator that turns rows into records."""
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -36,6 +36,7 @@ from zhongjian.dataio.readers import (
     Table,
     open_table,
 )
+from zhongjian.org import validation
 from zhongjian.org.choices import (
     Education,
     EndReason,
@@ -51,8 +52,6 @@ DEFAULT_MAX_ERRORS = 10_000
 # How many rows pass between two calls of a progress callback.
 PROGRESS_EVERY = 1000
 Progress = Callable[[int, int | None], None]
-# 《劳动法》第十五条 forbids employing minors under 16, so nobody starts work before that age.
-MIN_WORKING_AGE = 16
 
 
 class ImportKind(models.TextChoices):
@@ -60,6 +59,8 @@ class ImportKind(models.TextChoices):
     POSTS = "posts", _("岗位")
     CADRES = "cadres", _("干部")
     APPOINTMENTS = "appointments", _("任职")
+    # Columns and importer come from the workload app (register_import_kind).
+    DEMANDS = "demands", _("上级任务")
 
 
 class ValueType(models.TextChoices):
@@ -112,6 +113,8 @@ class Problem:
     message: str
     row: int | None = None
     column: str | None = None
+    # Whom the row is about (姓名, else 人员编号), so that a clerk finds the person in the file.
+    who: str = ""
 
     def __post_init__(self) -> None:
         # Messages are often lazy translations; a Problem holds plain text to stay serializable.
@@ -145,6 +148,8 @@ class ValidationResult:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
+    # Data rows read (blank rows aside), valid or not: “12 行数据” for a refused 12-row file.
+    data_rows: int = 0
     file_format: str | None = None
     encoding: str | None = None
     sheet: str | None = None
@@ -185,7 +190,7 @@ class ParseContext:
         return entry
 
 
-Rule = Callable[[dict[str, object]], list[tuple[str, str]]]
+Rule = Callable[[dict[str, object], datetime.date], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -381,7 +386,7 @@ CADRE_COLUMNS = (
         "birth_date",
         "出生日期",
         ValueType.DATE,
-        _date(not_after_today=True),
+        _date(not_after_today=False),
         required_unless="id_number",
         help_text=_(
             "可填 Excel 日期，或 1985-03-12、1985.03、1985年3月；填了身份证号时可留空，按身份证号"
@@ -413,6 +418,15 @@ CADRE_COLUMNS = (
         help_text=_("从下拉列表中选择"),
         example="中共党员",
     ),
+    _column(
+        "party_join_date",
+        "入党时间",
+        ValueType.DATE,
+        _date(not_after_today=False),
+        required=False,
+        help_text=_("中共党员填写入党时间；其他留空"),
+        example="2006-07-01",
+    ),
     _choice_column(
         "establishment",
         "编制类型",
@@ -424,7 +438,7 @@ CADRE_COLUMNS = (
         "work_start_date",
         "参加工作时间",
         ValueType.DATE,
-        _date(not_after_today=True),
+        _date(not_after_today=False),
         help_text=_DATE_HELP,
         example="2007-08-01",
     ),
@@ -432,7 +446,7 @@ CADRE_COLUMNS = (
         "grassroots_start_date",
         "到基层工作时间",
         ValueType.DATE,
-        _date(not_after_today=True),
+        _date(not_after_today=False),
         required=False,
         help_text=_("到乡镇（街道）工作的时间，不早于参加工作时间；没有则留空"),
         example="2007-08-01",
@@ -450,8 +464,18 @@ CADRE_COLUMNS = (
         "所在单位代码",
         ValueType.CODE,
         _code(32),
-        help_text=_("所在单位的单位代码"),
+        help_text=_("所在单位的单位代码；填写了“所在单位”时可以不填"),
         example="XZ001",
+        required_unless="unit_name",
+    ),
+    _column(
+        "unit_name",
+        "所在单位",
+        ValueType.TEXT,
+        _text(100),
+        help_text=_("所在单位的全称，与系统中的单位名称完全一致；没有单位代码时按名称对应"),
+        example="示例镇",
+        required_unless="unit_code",
     ),
     _column(
         "id_number",
@@ -545,72 +569,28 @@ def _months(day: datetime.date) -> int:
     return day.year * 12 + day.month
 
 
-def _cadre_rules(values: dict[str, object]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
+def _cadre_rules(values: dict[str, object], today: datetime.date) -> list[tuple[str, str]]:
+    """The registry's rules (org.validation), beside the cells they are about."""
     id_number = values.get("id_number")
-    birth = values.get("birth_date")
     if isinstance(id_number, IdNumber):
-        if isinstance(birth, datetime.date) and (
-            _months(birth) != _months(id_number.birth_date)
-            or (birth.day != 1 and birth != id_number.birth_date)
-        ):
-            problems.append(
-                (
-                    "id_number",
-                    _("身份证号中的出生日期是 %(id)s，与「出生日期」%(birth)s 不一致")
-                    % {"id": id_number.birth_date.isoformat(), "birth": birth.isoformat()},
-                )
-            )
-        # The ID carries the exact day where the roster often has only the month.
-        birth = values["birth_date"] = id_number.birth_date
-        gender = values.get("gender")
-        if gender is None:
+        # The ID carries the exact day where the roster often has only the month; its birth date
+        # and gender stand in for empty cells.
+        birth = values.get("birth_date")
+        if not isinstance(birth, datetime.date):
+            values["birth_date"] = id_number.birth_date
+        if values.get("gender") is None:
             values["gender"] = id_number.gender
-        elif gender != id_number.gender:
-            problems.append(
-                (
-                    "id_number",
-                    _("身份证号显示性别为%(id)s，与「性别」“%(gender)s”不一致")
-                    % {
-                        "id": Gender(id_number.gender).label,
-                        "gender": Gender(gender).label,
-                    },
-                )
-            )
-    work = values.get("work_start_date")
-    if (
-        isinstance(birth, datetime.date)
-        and isinstance(work, datetime.date)
-        and _months(work) < _months(birth) + 12 * MIN_WORKING_AGE
-    ):
-        problems.append(
-            (
-                "work_start_date",
-                _("%(work)s 参加工作时不满 %(age)d 周岁（出生日期 %(birth)s）；请核对")
-                % {
-                    "work": work.isoformat(),
-                    "age": MIN_WORKING_AGE,
-                    "birth": birth.isoformat(),
-                },
-            )
-        )
-    grassroots = values.get("grassroots_start_date")
-    if (
-        isinstance(work, datetime.date)
-        and isinstance(grassroots, datetime.date)
-        and _months(grassroots) < _months(work)
-    ):
-        problems.append(
-            (
-                "grassroots_start_date",
-                _("%(grassroots)s 早于参加工作时间 %(work)s；应不早于参加工作时间")
-                % {"grassroots": grassroots.isoformat(), "work": work.isoformat()},
-            )
-        )
-    return problems
+    problems = validation.cadre_violations(
+        values,
+        id_number=id_number if isinstance(id_number, IdNumber) else None,
+        today=today,
+    )
+    if isinstance(id_number, IdNumber) and not problems:
+        values["birth_date"] = id_number.birth_date
+    return [(problem.field, problem.message) for problem in problems]
 
 
-def _appointment_rules(values: dict[str, object]) -> list[tuple[str, str]]:
+def _appointment_rules(values: dict[str, object], _today: datetime.date) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     start, end = values.get("start_date"), values.get("end_date")
     if (
@@ -631,13 +611,14 @@ def _appointment_rules(values: dict[str, object]) -> list[tuple[str, str]]:
     return problems
 
 
-def _unit_rules(values: dict[str, object]) -> list[tuple[str, str]]:
+def _unit_rules(values: dict[str, object], _today: datetime.date) -> list[tuple[str, str]]:
     if values.get("parent_code") is not None and values.get("parent_code") == values.get("code"):
         return [("parent_code", _("上级单位不能是本单位"))]
     return []
 
 
-SPECS: Mapping[str, KindSpec] = {
+# Kinds of other apps are added by `importers.register_import_kind` when those apps load.
+SPECS: dict[str, KindSpec] = {
     ImportKind.UNITS: KindSpec(
         kind=ImportKind.UNITS, columns=UNIT_COLUMNS, unique_keys=(("code",),), rules=(_unit_rules,)
     ),
@@ -685,11 +666,14 @@ def validate_rows(
     example = _example_values(spec, context)
     first_seen: list[dict[tuple[object, ...], int]] = [{} for _key in spec.unique_keys]
 
+    current = {"who": ""}
+
     def report(message: str, row: int | None = None, key: str | None = None) -> None:
         result.error_count += 1
         if len(result.errors) < max_errors:
             column = None if key is None else shown.get(key, spec.by_key[key].label)
-            result.errors.append(Problem(message=message, row=row, column=column))
+            who = current["who"] if row is not None else ""
+            result.errors.append(Problem(message=message, row=row, column=column, who=who))
 
     missing_defaults = {
         column.key: column.default for column in spec.columns if column.key not in shown
@@ -706,6 +690,8 @@ def validate_rows(
             values, problems = _parse_row(bound, cells, context)
             if values is None:
                 continue  # blank apart from spaces
+            result.data_rows += 1
+            current["who"] = str(values.get("name") or values.get("staff_no") or "")
             for key, message in problems.items():
                 report(message, number, key)
             failed = set(problems)
@@ -726,7 +712,7 @@ def validate_rows(
                     )
                     failed.add(column.key)
             for rule in spec.rules:
-                for key, message in rule(values):
+                for key, message in rule(values, context.today):
                     report(message, number, key)
                     failed.add(key)
             _check_unique(spec, values, failed, first_seen, number, report)
@@ -875,7 +861,7 @@ def _example_values(spec: KindSpec, context: ParseContext) -> dict[str, object]:
         for column in spec.columns
     }
     for rule in spec.rules:
-        rule(values)
+        rule(values, context.today)
     return values
 
 

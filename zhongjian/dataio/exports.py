@@ -12,6 +12,7 @@ and links to `{% url 'dataio:export' 'cadres' %}?{{ request.GET.urlencode }}`: t
 from the same scoped selector and the same query parameters as the page.
 """
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,17 @@ class ExportFile:
     rows: int
 
 
+_CODE_VALUE = re.compile(r"[A-Za-z0-9_\-]{1,32}")
+
+
+def _filter_text(key: str, value: str) -> str:
+    """A filter as the audit summary names it: a choice or id with its value; a search term or
+    any other free text by its name only, since it may be a person's name (issue #8.12)."""
+    if key == "q" or not _CODE_VALUE.fullmatch(value):
+        return key
+    return f"{key}={value}"
+
+
 def export_build(*, user: Any, name: str, params: Mapping[str, str]) -> ExportFile:
     """Build the .xlsx of the export NAME for USER with the page's PARAMS and audit it.
 
@@ -90,7 +102,7 @@ def export_build(*, user: Any, name: str, params: Mapping[str, str]) -> ExportFi
     content = build_export(
         title=title, columns=[str(column.label) for column in spec.columns], rows=rows()
     )
-    filters = "&".join(f"{key}={value}" for key, value in sorted(params.items()) if value)
+    filters = "&".join(_filter_text(key, value) for key, value in sorted(params.items()) if value)
     audit_record(
         actor=user,
         action=AuditAction.EXPORT,

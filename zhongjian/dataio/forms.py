@@ -6,10 +6,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.forms import Form
 from zhongjian.dataio.columns import ImportKind
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(label=_("数据类型"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("文件"),

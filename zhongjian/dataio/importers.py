@@ -8,7 +8,7 @@ ones is unchanged and writes nothing, not even an audit row.
 
 import datetime
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -18,14 +18,16 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongjian.core.bulk import new_instance
 from zhongjian.core.crypto import encrypt_text
-from zhongjian.dataio.columns import SPECS, ImportKind, ParsedRow, Problem
+from zhongjian.dataio.columns import SPECS, ImportKind, KindSpec, ParsedRow, Problem
 from zhongjian.dataio.parsers import IdNumber, mask_id_number
+from zhongjian.org import validation
 from zhongjian.org.models import Appointment, Cadre, County, Post, Unit
 from zhongjian.org.services import (
     id_number_hash,
     posts_staffing_changed,
     registry_bulk_write,
 )
+from zhongjian.org.validation import Held
 
 # Rows listed by name in the preview of what an import will change.
 MAX_CHANGES_SHOWN = 500
@@ -55,7 +57,13 @@ class Importer:
     kind: ClassVar[str]
     object_type: ClassVar[str]
 
-    def __init__(self, *, county: County, columns: dict[str, str]) -> None:
+    def __init__(
+        self, *, county: County, columns: dict[str, str], compare_ids: bool = False
+    ) -> None:
+        # Whether the file's ID numbers may be compared with the registered ones: only when the
+        # import writes (and is audited). A check or dry run must not answer whether a guessed
+        # ID number belongs to somebody (issue #8.5).
+        self.compare_ids = compare_ids
         self.county = county
         self.columns = columns
         self.errors: list[Problem] = []
@@ -303,6 +311,29 @@ class PostImporter(Importer):
         posts_staffing_changed(posts=[*self.create, *touched])  # type: ignore[list-item]
 
 
+def _units_by_name(county: County) -> dict[str, list[Unit]]:
+    by_name: dict[str, list[Unit]] = {}
+    for unit in Unit.objects.filter(county=county, is_active=True).order_by("code"):
+        by_name.setdefault(unit.name, []).append(unit)
+    return by_name
+
+
+def _unit_by_name(name: str, by_name: dict[str, list[Unit]]) -> tuple[Unit | None, str]:
+    """The one unit of the county named exactly NAME, or None and why (none or several match)."""
+    matches = by_name.get(name.strip(), [])
+    if len(matches) == 1:
+        return matches[0], ""
+    if not matches:
+        return None, str(
+            _("没有名为「%(name)s」的单位；请核对单位全称，或填写所在单位代码") % {"name": name}
+        )
+    codes = "、".join(unit.code for unit in matches)
+    return None, str(
+        _("有 %(n)d 个单位名为「%(name)s」（代码 %(codes)s）；请填写所在单位代码")
+        % {"n": len(matches), "name": name, "codes": codes}
+    )
+
+
 def _unknown_unit(code: object) -> str:
     return str(_("单位代码「%(code)s」在系统中不存在；请先导入单位，或核对代码") % {"code": code})
 
@@ -317,6 +348,7 @@ class CadreImporter(Importer):
         "ethnicity",
         "education",
         "party_status",
+        "party_join_date",
         "establishment",
         "work_start_date",
         "grassroots_start_date",
@@ -331,6 +363,7 @@ class CadreImporter(Importer):
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
         units = _units_by_code(self.county)
+        units_by_name = _units_by_name(self.county)
         by_staff_no: dict[object, tuple[Any, ...]] = {}
         by_hash: dict[str, tuple[Any, ...]] = {}
         registered = Cadre.objects.filter(county=self.county).values_list(*self.RECORD)
@@ -353,18 +386,24 @@ class CadreImporter(Importer):
             staff_no = values["staff_no"]
             id_number = values["id_number"]
             digest = id_number_hash(id_number.number) if isinstance(id_number, IdNumber) else None
-            unit = units.get(values["unit_code"])
-            if unit is None:
-                self.error(row, "unit_code", _unknown_unit(values["unit_code"]))
-                continue
+            if values.get("unit_code"):
+                unit = units.get(values["unit_code"])
+                if unit is None:
+                    self.error(row, "unit_code", _unknown_unit(values["unit_code"]))
+                    continue
+            else:
+                unit, why = _unit_by_name(str(values["unit_name"]), units_by_name)
+                if unit is None:
+                    self.error(row, "unit_name", why)
+                    continue
             by_staff = by_staff_no.get(staff_no) if staff_no else None
-            by_id = by_hash.get(digest) if digest else None
+            by_id = by_hash.get(digest) if digest and self.compare_ids else None
             if by_staff is not None and by_id is not None and by_staff[0] != by_id[0]:
+                # Only when writing; the other cadre is not named.
                 self.error(
                     row,
                     "id_number",
-                    _("该身份证号已登记在人员编号「%(other)s」的干部名下，与本行人员编号不符")
-                    % {"other": by_id[1]},
+                    _("该身份证号已登记在本县另一名干部名下，与本行人员编号不符"),
                 )
                 continue
             record = by_staff or by_id
@@ -394,7 +433,11 @@ class CadreImporter(Importer):
                 for name, value in wanted.items()
                 if record[self.POSITION[name]] != value
             }
-            new_digest = digest if digest and digest != record[2] else None
+            # Without the comparison every given ID number is (re)written, so the preview reads
+            # the same whether or not the number is the registered one.
+            new_digest = (
+                digest if digest and (digest != record[2] or not self.compare_ids) else None
+            )
             if changes or new_digest:
                 pending.append((row, record[0], changes, new_digest))
             else:
@@ -514,6 +557,13 @@ class AppointmentImporter(Importer):
                 continue
             if cadre is None:
                 continue
+            late = validation.appointment_start_violations(
+                start_date=values["start_date"], work_start_date=cadre.work_start_date
+            )
+            for problem in late:
+                self.error(row, "start_date", problem.message)
+            if late:
+                continue
             fields = {
                 key: values[key] or (None if key == "end_date" else "")
                 for key in ("end_date", "end_reason", "document_no")
@@ -563,6 +613,15 @@ class AppointmentImporter(Importer):
             if appointment.end_date is not None:
                 open_after.pop(appointment.pk, None)
         seats: Counter[int] = Counter(a.post_id for a in open_after.values())
+        # Every current post of the cadres this file appoints, for the 兼任 rule.
+        ended = {a.pk for a in existing if a.end_date is not None}
+        current_posts: dict[int, dict[int, Post]] = defaultdict(dict)
+        for chunk in _chunks(list({a.cadre_id for _row, a in self.opened})):
+            for current in Appointment.objects.filter(
+                cadre_id__in=chunk, end_date__isnull=True
+            ).select_related("post"):
+                if current.pk not in ended:
+                    current_posts[current.cadre_id][current.post_id] = current.post
         held = {(a.cadre_id, a.post_id): a for a in open_after.values()}
         for row, appointment in self.opened:
             post = appointment.post
@@ -579,6 +638,17 @@ class AppointmentImporter(Importer):
                 )
                 continue
             held[(appointment.cadre_id, post.pk)] = appointment
+            posts_held = current_posts[appointment.cadre_id]
+            posts_held[post.pk] = post
+            leadership = validation.leadership_violations(
+                name=appointment.cadre.name,
+                held=[
+                    Held(p.title, p.is_leadership, p.allows_concurrent) for p in posts_held.values()
+                ],
+            )
+            if post.is_leadership and leadership:
+                self.error(row, "title", leadership[0].message)
+                continue
             seats[post.pk] += 1
             if seats[post.pk] > post.headcount:
                 self.error(
@@ -620,6 +690,12 @@ IMPORTERS: dict[str, type[Importer]] = {
     importer.kind: importer
     for importer in (UnitImporter, PostImporter, CadreImporter, AppointmentImporter)
 }
+
+
+def register_import_kind(spec: KindSpec, importer: type[Importer]) -> None:
+    """Add an app's own import kind (its columns and importer) to the shared machinery."""
+    SPECS[spec.kind] = spec
+    IMPORTERS[spec.kind] = importer
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -5,7 +5,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.crypto import decrypt_bytes, encrypt_bytes
 from zhongjian.dataio.columns import ImportKind
+
+IMPORT_FILE_PURPOSE = "import-file"
 
 
 class ImportStatus(models.TextChoices):
@@ -33,7 +36,8 @@ class ImportJob(models.Model):
     """One uploaded file: checked first, then imported (at once, or after the clerk confirms).
 
     The file is kept in the database, so that any worker of a multi-host deployment can read it,
-    and deleted as soon as the job is over: it holds ID numbers in clear text.
+    Fernet-encrypted (it holds ID numbers; `ImportJob.file_bytes`), and deleted as soon as the job
+    is over, or when its worker died (`dataio.services.import_jobs_recover`).
     """
 
     county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
@@ -50,7 +54,9 @@ class ImportJob(models.Model):
     filename = models.CharField(_("文件名"), max_length=255)
     sheet = models.CharField(_("工作表"), max_length=64, blank=True)
     size = models.PositiveBigIntegerField(_("文件大小"), default=0)
-    data = models.BinaryField(_("文件内容"), blank=True, editable=False)
+    # The uploaded file, encrypted (core.crypto.encrypt_bytes, purpose IMPORT_FILE_PURPOSE).
+    data = models.BinaryField(_("文件内容（加密）"), blank=True, editable=False)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     # Import as soon as the check passes (CLI and API); the web page asks the clerk first.
     commit = models.BooleanField(_("检查通过后直接导入"), default=False)
     status = models.CharField(
@@ -82,6 +88,12 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dataio:job_detail", args=[self.pk])
+
+    def set_file(self, content: bytes) -> None:
+        self.data = encrypt_bytes(content, purpose=IMPORT_FILE_PURPOSE)
+
+    def file_bytes(self) -> bytes:
+        return decrypt_bytes(bytes(self.data), purpose=IMPORT_FILE_PURPOSE)
 
     @property
     def is_running(self) -> bool:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.crypto import mask_last_four
 from zhongjian.org.choices import Gender
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -309,10 +310,8 @@ def parse_id_number(value: object, *, today: datetime.date | None = None) -> IdN
 
 
 def mask_id_number(number: str) -> str:
-    """Return an ID number for display: the first 3 and last 4 characters, the rest as `*`."""
-    if len(number) <= 7:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    """Return an ID number for display: the last 4 characters, the rest as `*` (issue #8.5)."""
+    return mask_last_four(number)
 
 
 def _id_check_character(first17: str) -> str:

@@ -29,6 +29,18 @@ MAX_HEADER_COLUMNS = 256
 # How far an .xlsx may expand when unzipped, as a multiple of its size limit. Real rosters expand
 # 10–20 times; a zip bomb expands a thousand times and would exhaust memory in openpyxl.
 MAX_EXPANSION = 50
+# Limits read from the archive before openpyxl parses anything (issue #8.8): openpyxl loads every
+# shared string into memory when it opens a workbook, so a small file listing tens of millions of
+# empty strings would take minutes and gigabytes. A roster has a few distinct texts per row.
+SHARED_STRINGS_PER_ROW = 8
+MIN_SHARED_STRINGS = 100_000
+MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024
+# Rows and columns a sheet's <dimension> may declare beyond the row limit (titles, notes, blanks).
+DIMENSION_SLACK_ROWS = 1000
+MAX_DECLARED_COLUMNS = 1024
+_SST_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="(\d+)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_SI = re.compile(rb"<(?:\w+:)?si\b")
 
 Source = bytes | str | os.PathLike[str] | BinaryIO
 Row = tuple[int, tuple[object, ...]]
@@ -143,6 +155,7 @@ def _open_xlsx(
     with archive:
         if sum(info.file_size for info in archive.infolist()) > max_bytes * MAX_EXPANSION:
             raise FileError(_("文件解压后异常庞大，可能已损坏；请重新保存为 .xlsx 后再导入"))
+        _guard_xml(lambda: _check_declared_sizes(archive, max_rows))
         with _open_workbook(stream) as workbook:
             worksheet = _pick_sheet(workbook, sheet)
             declared_rows = worksheet.max_row
@@ -305,6 +318,70 @@ def _check_merged_cells(
             _("表头有合并单元格：%(cells)s；请取消合并，让每一列只有一个列名，且表头只占一行")
             % {"cells": "、".join(header_merges)}
         )
+
+
+def shared_strings_limit(max_rows: int | None) -> int:
+    """The most shared strings an .xlsx may hold for the row limit MAX_ROWS."""
+    if max_rows is None:
+        return MIN_SHARED_STRINGS * 20
+    return max(MIN_SHARED_STRINGS, max_rows * SHARED_STRINGS_PER_ROW)
+
+
+def _too_large() -> FileError:
+    return FileError(
+        _(
+            "文件中的文字或表格范围异常庞大（远超导入的行数上限），可能已损坏或被篡改；"
+            "请把数据复制到新的工作簿、另存为 .xlsx 后再导入"
+        )
+    )
+
+
+def _check_declared_sizes(archive: zipfile.ZipFile, max_rows: int | None) -> None:
+    """Refuse a workbook whose shared-string table or declared sheet size exceeds the limits,
+    reading the archive's entries as bytes (sizes, counts, the <dimension>) before any parsing.
+
+    The shared strings are counted as well as their declared count, since a file may omit or
+    understate the count; counting stops as soon as the limit is passed, so a bomb costs only
+    the bytes up to the limit.
+    """
+    limit = shared_strings_limit(max_rows)
+    for info in archive.infolist():
+        name = info.filename.lower()
+        if name.endswith("sharedstrings.xml"):
+            if info.file_size > MAX_SHARED_STRINGS_BYTES:
+                raise _too_large()
+            with archive.open(info) as part:
+                head = part.read(4096)
+                declared = _SST_COUNT.search(head)
+                if declared and int(declared.group(1)) > limit:
+                    raise _too_large()
+                count, tail, chunk = 0, b"", head
+                while chunk:
+                    data = tail + chunk
+                    count += len(_SI.findall(data))
+                    if count > limit:
+                        raise _too_large()
+                    # An element cut in two is counted in the next chunk, not twice.
+                    cut = data.rfind(b"<")
+                    tail = data[cut:] if cut != -1 and data.find(b">", cut) == -1 else b""
+                    if tail:
+                        count -= len(_SI.findall(tail))
+                    chunk = part.read(1 << 20)
+        elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with archive.open(info) as part:
+                found = _DIMENSION.search(part.read(4096))
+            if found is None:
+                continue
+            ref = found.group(1).decode()
+            min_col, min_row, max_col, last_row = range_boundaries(
+                ref if ":" in ref else f"{ref}:{ref}"
+            )
+            rows = (last_row or 0) - (min_row or 0) + 1
+            columns = (max_col or 0) - (min_col or 0) + 1
+            if columns > MAX_DECLARED_COLUMNS or (
+                max_rows is not None and rows > max_rows + DIMENSION_SLACK_ROWS
+            ):
+                raise _too_large()
 
 
 def _merge_refs(archive: zipfile.ZipFile, path: str) -> list[bytes]:

@@ -5,6 +5,7 @@ import datetime
 import gc
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,7 +86,9 @@ def import_rows(
     all when nothing changed.
     """
     outcome = ImportOutcome(result=result)
-    importer = IMPORTERS[result.kind](county=county, columns=result.columns)
+    importer = IMPORTERS[result.kind](
+        county=county, columns=result.columns, compare_ids=not dry_run
+    )
     if connection.vendor == "sqlite" and len(result.rows) > SQLITE_LARGE_IMPORT:
         # SQLite keeps 2 MB of pages per connection by default; a large import touches tens of
         # megabytes of table and index pages and would spill them to disk again and again.
@@ -140,6 +143,26 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class ImportTimeLimit(Exception):
+    """A job ran past IMPORT_MAX_SECONDS; raised from its progress callback, rolled back."""
+
+
+def _with_deadline(
+    progress: Callable[[str, int, int | None], None] | None, seconds: int
+) -> Callable[[str, int, int | None], None]:
+    """PROGRESS, raising ImportTimeLimit once SECONDS have passed (checked at every report:
+    every few thousand rows read or matched)."""
+    deadline = time.monotonic() + seconds
+
+    def report(phase: str, done: int, total: int | None) -> None:
+        if time.monotonic() > deadline:
+            raise ImportTimeLimit
+        if progress is not None:
+            progress(phase, done, total)
+
+    return report
+
+
 def import_file(
     *,
     actor: Any,
@@ -155,11 +178,10 @@ def import_file(
     """Read, validate and (unless DRY_RUN) import a file as `import_rows` does, within the
     configured limits; PROGRESS receives the phase, the rows done and the rows expected."""
     max_bytes, max_rows = import_limits()
+    checked = _with_deadline(progress, settings.IMPORT_MAX_SECONDS)
 
-    def report(phase: str) -> Callable[[int, int | None], None] | None:
-        if progress is None:
-            return None
-        return lambda done, total: progress(phase, done, total)
+    def report(phase: str) -> Callable[[int, int | None], None]:
+        return lambda done, total: checked(phase, done, total)
 
     with _collector_paused():
         result = validate_file(
@@ -171,8 +193,7 @@ def import_file(
             max_rows=max_rows,
             progress=report("read"),
         )
-        if progress is not None:
-            progress("match", 0, len(result.rows))
+        checked("match", 0, len(result.rows))
         return import_rows(
             actor=actor,
             county=county,
@@ -220,17 +241,18 @@ def import_job_submit(
         )
     if not data:
         raise ValidationError(str(_("文件是空的")))
-    job = ImportJob.objects.create(
+    job = ImportJob(
         county_id=actor.county_id,
         created_by=actor,
         kind=kind,
         filename=_CONTROL.sub("", filename)[-255:] or "upload",
         sheet=_CONTROL.sub("", sheet).strip()[:64],
         size=len(data),
-        data=data,
         commit=commit,
         ip=client_ip.get(),
     )
+    job.set_file(data)
+    job.save()
     if run:
         _enqueue(job)
     return job
@@ -277,7 +299,8 @@ def import_job_run(
     """
     job = ImportJob.objects.select_related("created_by", "county").get(pk=job_id)
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.IMPORTING if job.commit else ImportStatus.CHECKING
+        status=ImportStatus.IMPORTING if job.commit else ImportStatus.CHECKING,
+        started_at=timezone.now(),
     )
     if not claimed:
         return job
@@ -293,7 +316,7 @@ def import_job_run(
             actor=actor,
             county=job.county,
             kind=job.kind,
-            source=bytes(job.data),
+            source=job.file_bytes(),
             filename=job.filename,
             sheet=job.sheet or None,
             dry_run=not job.commit,
@@ -302,6 +325,15 @@ def import_job_run(
         )
     except PermissionDenied as error:
         _finish(job, status=ImportStatus.FAILED, message=error.message)
+    except ImportTimeLimit:
+        _finish(
+            job,
+            status=ImportStatus.FAILED,
+            message=str(
+                _("导入超过 %(minutes)d 分钟的时间上限，已停止，未写入数据；请拆分后分批导入")
+                % {"minutes": max(1, settings.IMPORT_MAX_SECONDS // 60)}
+            ),
+        )
     except Exception:
         logger.exception("import job %s failed", job.pk)
         _finish(
@@ -321,12 +353,18 @@ def _record(job: ImportJob, outcome: ImportOutcome) -> None:
     result = outcome.result
     job.file_format = result.file_format or ""
     job.encoding = result.encoding or ""
-    job.rows = len(result.rows)
+    job.rows = result.data_rows
     job.error_count = outcome.error_count
+    # Problems found against the registry are about valid rows, whose names are known.
+    who_by_row = {
+        row.number: str(row.values.get("name") or row.values.get("staff_no") or "")
+        for row in result.rows
+    }
     job.errors = [
         {
             "row": p.row,
             "column": p.column and _storable(p.column),
+            "who": _storable(p.who or who_by_row.get(p.row, "")),
             "message": _storable(p.message),
             "text": _storable(str(p)),
         }
@@ -340,9 +378,10 @@ def _record(job: ImportJob, outcome: ImportOutcome) -> None:
         job.errors.append({"row": None, "column": None, "message": text, "text": text})
     job.warnings = [_storable(str(problem)) for problem in result.warnings]
     job.changes = [_storable(line) for line in outcome.changes]
-    job.created_count = outcome.created
-    job.updated_count = outcome.updated
-    job.unchanged_count = outcome.unchanged
+    # A refused file adds and changes nothing: no “新增 1” beside it.
+    job.created_count = outcome.created if outcome.ok else 0
+    job.updated_count = outcome.updated if outcome.ok else 0
+    job.unchanged_count = outcome.unchanged if outcome.ok else 0
     if not outcome.ok:
         status = ImportStatus.INVALID
     elif job.commit:
@@ -363,10 +402,42 @@ def _finish(job: ImportJob, *, status: str, message: str = "") -> None:
 
 
 def import_jobs_purge(*, now: datetime.datetime | None = None) -> int:
-    """Cancel jobs left unconfirmed for IMPORT_KEEP_HOURS and delete their files."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_KEEP_HOURS)
-    return ImportJob.objects.filter(status=ImportStatus.READY, finished_at__lt=cutoff).update(
+    """Cancel jobs left unconfirmed for IMPORT_KEEP_HOURS and delete their files; fail the jobs
+    whose worker died (see `import_jobs_recover`)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.IMPORT_KEEP_HOURS)
+    cancelled = ImportJob.objects.filter(status=ImportStatus.READY, finished_at__lt=cutoff).update(
         status=ImportStatus.CANCELLED,
         data=b"",
         message=str(_("超过保留时间未确认，已自动取消。")),
     )
+    return cancelled + import_jobs_recover(now=now)
+
+
+# A running job older than the time limit plus this is dead: a live one would have stopped.
+STALE_MARGIN = datetime.timedelta(minutes=5)
+
+
+def import_jobs_recover(*, now: datetime.datetime | None = None, all_running: bool = False) -> int:
+    """Fail the jobs left checking or importing by a dead worker and delete their files.
+
+    A job's transaction died with its worker, so nothing of it was written. The purge finds them
+    by age (started longer ago than IMPORT_MAX_SECONDS plus a margin); a consumer that starts
+    while it is the only one (the embedded default, ALL_RUNNING) knows that every running job
+    is dead.
+    """
+    running = ImportJob.objects.filter(status__in=(ImportStatus.CHECKING, ImportStatus.IMPORTING))
+    if not all_running:
+        now = now or timezone.now()
+        limit = datetime.timedelta(seconds=settings.IMPORT_MAX_SECONDS) + STALE_MARGIN
+        running = running.filter(started_at__lt=now - limit)
+    failed = 0
+    for job in running:
+        _finish(
+            job,
+            status=ImportStatus.FAILED,
+            message=str(_("导入进程意外中止，未写入任何数据，文件已删除；请重新上传。")),
+        )
+        progress_clear(job.pk)
+        failed += 1
+    return failed

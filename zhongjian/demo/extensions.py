@@ -4,4 +4,9 @@ Each entry is a dotted path to `extend(*, county, seed, today) -> str`, returnin
 summary; an app appends its entry here when it has demo data to add.
 """
 
-DEMO_EXTENSIONS: list[str] = ["zhongjian.pipeline.demo.extend", "zhongjian.voice.demo.extend"]
+DEMO_EXTENSIONS: list[str] = [
+    "zhongjian.demo.pipeline.extend",
+    "zhongjian.voice.demo.extend",
+    "zhongjian.demo.care.extend",
+    "zhongjian.demo.workload.extend",
+]

@@ -102,8 +102,9 @@ class _Builder:
         self.today = today
         self.history_start = add_months(today, -12 * HISTORY_YEARS)
         self.progress = progress
-        self.retirement_rules = list(RetirementRule.objects.all())
-        self.rank_steps = {r.from_rank: r for r in RankStepRule.objects.all()}
+        # New counties start on the national rules (county overrides come later, per county).
+        self.retirement_rules = list(RetirementRule.objects.filter(county__isnull=True))
+        self.rank_steps = {r.from_rank: r for r in RankStepRule.objects.filter(county__isnull=True)}
         self.result = DemoResult()
         self.id_sequences: dict[tuple[str, datetime.date], int] = defaultdict(int)
 
@@ -144,7 +145,18 @@ class _Builder:
             Education.values,
             weights=(12, 60, 22, 6) if age < 40 else (4, 46, 38, 12),
         )[0]
-        work_start = add_months(birth, rng.randint(21 * 12, 24 * 12))
+        # Never after today: the youngest cadres (22) would otherwise start work in the future.
+        work_start = min(
+            add_months(birth, rng.randint(21 * 12, 24 * 12)),
+            self.today - datetime.timedelta(days=rng.randint(30, 300)),
+        )
+        party_status = rng.choices(PartyStatus.values, weights=(80, 3, 5, 2, 10))[0]
+        party_join = None
+        if party_status in (PartyStatus.MEMBER, PartyStatus.PROBATIONARY):
+            party_join = min(
+                add_months(birth, rng.randint(19 * 12, 32 * 12)),
+                self.today - datetime.timedelta(days=rng.randint(30, 300)),
+            )
         grassroots = None
         if unit.kind in (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT) or rng.random() < 0.5:
             grassroots = work_start
@@ -161,7 +173,8 @@ class _Builder:
             birth_date=birth,
             ethnicity=rng.choice(words.ETHNICITIES),
             education=education,
-            party_status=rng.choices(PartyStatus.values, weights=(80, 3, 5, 2, 10))[0],
+            party_status=party_status,
+            party_join_date=party_join,
             establishment=establishment,
             work_start_date=work_start,
             grassroots_start_date=grassroots,
@@ -170,6 +183,27 @@ class _Builder:
             id_number_hash=id_number_hash(id_number),
             id_number_masked=mask_id_number(id_number),
         )
+
+    def _inconsistencies(self, cadres: list[Cadre]) -> None:
+        """Give a few records the slips real rosters have, for the data check (数据核查) to find:
+        work start at 15, grassroots start before work start, party join at 17, a gender and a
+        birth month that disagree with the ID number."""
+        rng = self.rng
+        picked = rng.sample(
+            [c for c in cadres if c.age_on(self.today) >= 35], k=min(5, len(cadres))
+        )
+        for slip, cadre in enumerate(picked):
+            if slip == 0:
+                cadre.work_start_date = add_months(cadre.birth_date, 15 * 12 + 2)
+            elif slip == 1:
+                cadre.grassroots_start_date = add_months(cadre.work_start_date, -14)
+            elif slip == 2:
+                cadre.party_status = PartyStatus.MEMBER
+                cadre.party_join_date = add_months(cadre.birth_date, 17 * 12 + 3)
+            elif slip == 3:
+                cadre.gender = Gender.FEMALE if cadre.gender == Gender.MALE else Gender.MALE
+            else:
+                cadre.birth_date = add_months(cadre.birth_date, 1)
 
     def _rank_history(self, cadre: Cadre, until: datetime.date) -> list[RankGrant]:
         if cadre.establishment == Establishment.PUBLIC_INSTITUTION:
@@ -426,6 +460,13 @@ class _Builder:
                         male=male,
                         status=CadreStatus.RETIRED if retiring else CadreStatus.DEPARTED,
                     )
+                    # A long tenure of a young former holder began before the drawn work start.
+                    if person.work_start_date > tenure_start:
+                        person.work_start_date = max(
+                            add_months(birth, 18 * 12), add_months(tenure_start, -12)
+                        )
+                        if person.grassroots_start_date is not None:
+                            person.grassroots_start_date = person.work_start_date
                     former.append(person)
                     former_appointments.append(
                         (
@@ -442,6 +483,7 @@ class _Builder:
             grants += self._rank_history(cadre, self.today)
         for person, _post, _start, end, _reason in former_appointments:
             grants += self._rank_history(person, end)
+        self._inconsistencies(cadres)
         Post.objects.bulk_create(posts, batch_size=BATCH)
         Cadre.objects.bulk_create(cadres + former, batch_size=BATCH)
         for person, post, start, end, reason in former_appointments:

@@ -1,12 +1,15 @@
 """The overview (队伍概览) figures for a user's scope, in a few aggregate queries."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from zhongjian.core.permissions import scoped
+from zhongjian.core.permissions import scope_for, scoped
+from zhongjian.insight.registry import IndicatorScope
 from zhongjian.org.choices import (
     MID_LEVEL_TIERS,
     CadreStatus,
@@ -15,9 +18,8 @@ from zhongjian.org.choices import (
     Tier,
     UnitKind,
 )
-from zhongjian.org.models import Appointment, Cadre, RetirementRule
-from zhongjian.org.rules import add_months, latest_birth_date_retiring_by
-from zhongjian.org.selectors import post_list
+from zhongjian.org.models import Appointment, Cadre, Post, RetirementRule
+from zhongjian.org.rules import add_months, latest_birth_date_retiring_by, retirement_rules
 
 AGE_BANDS: list[tuple[str, int, int | None]] = [
     ("30岁以下", 0, 30),
@@ -64,82 +66,129 @@ def _age_band_aggregates(today: datetime.date) -> dict[str, Any]:
     return aggregates
 
 
-def retiring_filter(*, until: datetime.date, rules: list[RetirementRule]) -> Q:
-    """Q matching cadres who reach statutory retirement on or before UNTIL."""
+def retiring_filter(*, until: datetime.date, rules: list[RetirementRule], prefix: str = "") -> Q:
+    """Q matching cadres who reach statutory retirement on or before UNTIL (fields under
+    PREFIX, e.g. "cadre__" from an appointment)."""
     condition = Q()
     for gender, is_worker in ((Gender.MALE, False), (Gender.FEMALE, False), (Gender.FEMALE, True)):
         latest = latest_birth_date_retiring_by(
             gender=gender, is_worker=is_worker, day=until, rules=rules
         )
-        track = Q(gender=gender, birth_date__lte=latest)
+        track = Q(**{f"{prefix}gender": gender, f"{prefix}birth_date__lte": latest})
         if gender == Gender.FEMALE:
-            track &= Q(is_worker=is_worker)
+            track &= Q(**{f"{prefix}is_worker": is_worker})
         condition |= track
     return condition
 
 
-def overview_figures(*, user: Any, today: datetime.date) -> Overview:
-    cadres = scoped(Cadre.objects.filter(status=CadreStatus.ACTIVE), user)
-    rules = list(RetirementRule.objects.all())
-    five_years = add_months(today, 60)
+def overview_figures(
+    *, user: Any, today: datetime.date, scope: IndicatorScope | None = None
+) -> Overview:
+    """The overview figures for the user's scope, optionally narrowed to a unit type or unit.
 
-    totals = cadres.aggregate(
-        headcount=Count("id"),
-        under_35=Count("id", filter=Q(birth_date__gt=add_months(today, -12 * 35))),
-        under_40=Count("id", filter=Q(birth_date__gt=add_months(today, -12 * 40))),
-        retiring=Count("id", filter=retiring_filter(until=five_years, rules=rules)),
-        **_age_band_aggregates(today),
+    Four round trips: the rules, one grouped pass over the cadres (every count by unit type and
+    establishment, summed here), one over the current appointments by tier, one over the
+    mid-level posts. Every join is limited to the county too, so that the county's figures
+    cost the same inside a province as alone (DESIGN §8).
+    """
+    narrow = (scope or IndicatorScope()).filters()
+    county = scope_for(user).county_id
+    rules = retirement_rules(county_id=county)
+    five_years = add_months(today, 60)
+    year_ends = [datetime.date(today.year + offset, 12, 31) for offset in range(5)]
+
+    cadres = scoped(Cadre.objects.filter(status=CadreStatus.ACTIVE), user).filter(**narrow)
+    # NOT IN over the county's current appointments: one hashed pass, not a lookup per cadre.
+    holding = Appointment.objects.filter(county_id=county, end_date__isnull=True).values("cadre_id")
+    rows = list(
+        cadres.filter(unit__county_id=county)
+        .values_list("unit__kind", "establishment")
+        .annotate(
+            headcount=Count("id"),
+            under_35=Count("id", filter=Q(birth_date__gt=add_months(today, -12 * 35))),
+            under_40=Count("id", filter=Q(birth_date__gt=add_months(today, -12 * 40))),
+            retiring=Count("id", filter=retiring_filter(until=five_years, rules=rules)),
+            no_post=Count("id", filter=~Q(id__in=holding)),
+            **_age_band_aggregates(today),
+            **{
+                f"by_{index}": Count("id", filter=retiring_filter(until=day, rules=rules))
+                for index, day in enumerate(year_ends)
+            },
+        )
+        .order_by()
     )
+    names = ["headcount", "under_35", "under_40", "retiring", "no_post"]
+    names += [f"band_{i}" for i in range(len(AGE_BANDS))] + [f"by_{i}" for i in range(5)]
+    totals = {name: sum(row[2 + i] for row in rows) for i, name in enumerate(names)}
+    by_kind: dict[str, int] = defaultdict(int)
+    by_establishment: dict[str, int] = defaultdict(int)
+    for row in rows:
+        by_kind[row[0]] += row[2]
+        by_establishment[row[1]] += row[2]
     headcount = totals["headcount"]
-    by_kind = dict(cadres.values_list("unit__kind").annotate(n=Count("id")).order_by())
-    by_establishment = dict(cadres.values_list("establishment").annotate(n=Count("id")).order_by())
 
     current = scoped(Appointment.objects.filter(end_date__isnull=True), user).filter(
-        cadre__status=CadreStatus.ACTIVE
+        cadre__status=CadreStatus.ACTIVE,
+        cadre__county_id=county,
+        post__county_id=county,
+        **narrow,
     )
-    by_tier_rows = dict(
-        current.values_list("post__tier").annotate(n=Count("cadre", distinct=True)).order_by()
-    )
-    holding = current.values_list("cadre_id", flat=True)
-    by_tier_rows[Tier.GENERAL] = (
-        by_tier_rows.get(Tier.GENERAL, 0) + cadres.exclude(id__in=holding).count()
-    )
-
-    mid_posts = post_list(user=user).filter(tier__in=MID_LEVEL_TIERS)
-    seats = mid_posts.aggregate(
-        posts=Count("id"),
-        seats=Sum("headcount"),
-        vacant_posts=Count("id", filter=Q(holder_count__lt=F("headcount"))),
-        vacant_seats=Sum(
-            Case(
-                When(holder_count__lt=F("headcount"), then=F("headcount") - F("holder_count")),
-                default=0,
-            )
-        ),
-    )
-    # 混编混岗 as the article counts it: mid-level admin posts held by 事业编 staff.
-    mixed = current.filter(
-        post__tier__in=MID_LEVEL_TIERS,
-        post__required_establishment__in=ADMINISTRATIVE_ESTABLISHMENTS,
-        cadre__establishment=Establishment.PUBLIC_INSTITUTION,
-    ).count()
-    retiring_mid = (
-        current.filter(post__tier__in=MID_LEVEL_TIERS)
-        .filter(
-            cadre__in=cadres.filter(retiring_filter(until=five_years, rules=rules)).values("id")
+    mid = Q(post__tier__in=MID_LEVEL_TIERS)
+    by_tier_rows: dict[str, int] = {}
+    mixed = retiring_mid = 0
+    for tier, n, mixed_n, retiring_n in (
+        current.values_list("post__tier")
+        .annotate(
+            n=Count("cadre", distinct=True),
+            # 混编混岗 as the article counts it: mid-level admin posts held by 事业编 staff.
+            mixed=Count(
+                "id",
+                filter=mid
+                & Q(
+                    post__required_establishment__in=ADMINISTRATIVE_ESTABLISHMENTS,
+                    cadre__establishment=Establishment.PUBLIC_INSTITUTION,
+                ),
+            ),
+            retiring=Count(
+                "cadre",
+                distinct=True,
+                filter=mid & retiring_filter(until=five_years, rules=rules, prefix="cadre__"),
+            ),
         )
-        .values("cadre")
-        .distinct()
-        .count()
-    )
-    by_year = []
-    previous = 0
-    for offset in range(1, 6):
-        until = datetime.date(today.year + offset - 1, 12, 31)
-        cumulative = cadres.filter(retiring_filter(until=until, rules=rules)).count()
-        by_year.append((today.year + offset - 1, cumulative - previous))
-        previous = cumulative
+        .order_by()
+    ):
+        by_tier_rows[tier] = n
+        mixed += mixed_n
+        retiring_mid += retiring_n
+    by_tier_rows[Tier.GENERAL] = by_tier_rows.get(Tier.GENERAL, 0) + totals["no_post"]
 
+    holders = (
+        Appointment.objects.filter(county_id=county, post_id=OuterRef("pk"), end_date__isnull=True)
+        .values("post_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    # One holder count per post (a subquery served by the partial index of current
+    # appointments), the sums here: the aggregate would repeat the subquery per expression.
+    posts = list(
+        scoped(Post.objects.filter(is_active=True, tier__in=MID_LEVEL_TIERS), user)
+        .filter(**narrow)
+        .annotate(holder_count=Coalesce(Subquery(holders), 0))
+        .values_list("headcount", "holder_count")
+        .order_by()
+    )
+    short = [headcount - held for headcount, held in posts if held < headcount]
+    seats = {
+        "posts": len(posts),
+        "seats": sum(headcount for headcount, _held in posts),
+        "vacant_posts": len(short),
+        "vacant_seats": sum(short),
+    }
+    cumulative = [totals[f"by_{i}"] for i in range(5)]
+    by_year = [
+        (day.year, n - (cumulative[i - 1] if i else 0))
+        for i, (day, n) in enumerate(zip(year_ends, cumulative, strict=True))
+    ]
     return Overview(
         headcount=headcount,
         by_unit_kind=_labelled(by_kind, UnitKind),

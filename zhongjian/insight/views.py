@@ -1,39 +1,324 @@
-"""The overview page (队伍概览): what a signed-in user lands on, by role."""
+"""Insight pages: the dashboard at / (研判总览), catalogue, records, alerts, comparison, time in
+post, group risk and the structural flags."""
 
-from django.http import HttpRequest, HttpResponse
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.permissions import require_roles
+from zhongjian.core.errors import DomainError
+from zhongjian.core.permissions import require_roles, scoped
+from zhongjian.insight import dashboard, flags, records, risk, survival
+from zhongjian.insight.registry import (
+    DIRECTION_LABELS,
+    IndicatorScope,
+    Period,
+    catalogue,
+    indicator_get,
+    indicator_values,
+)
 from zhongjian.insight.selectors import overview_figures
+from zhongjian.insight.services import threshold_delete, threshold_set
+from zhongjian.org.choices import UnitKind
+from zhongjian.org.models import Unit
 from zhongjian.org.views import render_cadre
 
 LANDING_BY_ROLE = {
     Role.AUDITOR: "audit_log",
     Role.SYSTEM_ADMIN: "admin:accounts_user_changelist",
+    Role.COUNSELOR: "care:home",
 }
+READ_ROLES = (Role.ORG_DEPARTMENT, Role.UNIT_HEAD)
+MODULE_LABELS = {
+    "org": _("队伍底数"),
+    "pipeline": _("提拔·流动"),
+    "voice": _("思想动态（匿名测评）"),
+    "workload": _("下挤上压"),
+    "care": _("心理疏导"),
+}
+
+
+def _scope_and_period(request: HttpRequest) -> tuple[IndicatorScope, Period]:
+    today = timezone.localdate()
+    scope = dashboard.resolve_scope(
+        request.user,
+        unit_kind=request.GET.get("unit_kind", ""),
+        unit_id=request.GET.get("unit") or None,
+    )
+    return scope, dashboard.parse_period(year=request.GET.get("year"), today=today)
+
+
+def _units(user: Any) -> list[tuple[int, str, str]]:
+    return list(
+        scoped(Unit.objects.filter(is_active=True), user, unit_field="id")
+        .order_by("kind", "code")
+        .values_list("pk", "name", "kind")
+    )
+
+
+def _tiles(user: Any, scope: IndicatorScope, period: Period) -> list[dict[str, Any]]:
+    """Indicator tiles grouped by module, each with its threshold state."""
+    values = indicator_values(user, scope=scope, period=period)
+    limits = dashboard.thresholds_for(user)
+    groups: dict[str, list[Any]] = {}
+    for indicator in catalogue():
+        value = values.get(indicator.code)
+        if value is None:
+            continue
+        limit = limits.get(indicator.code)
+        groups.setdefault(indicator.module, []).append(
+            {
+                "indicator": indicator,
+                "value": value,
+                "threshold": limit.value if limit else None,
+                "alert": bool(limit) and dashboard.breached(indicator, value.value, limit.value),
+            }
+        )
+    return [
+        {"module": module, "label": MODULE_LABELS.get(module, module), "tiles": tiles}
+        for module, tiles in groups.items()
+    ]
 
 
 @require_roles(*Role.values)
 def overview(request: HttpRequest) -> HttpResponse:
-    """The overview for the user's scope; a cadre sees their own record, other roles their page."""
+    """The home page: the dashboard for the 组织部 and unit heads, a cadre's own record, other
+    roles' landing pages."""
     role = request.user.role  # type: ignore[union-attr]
     if role == Role.CADRE:
         return render_cadre(request, pk=request.user.cadre_id)  # type: ignore[union-attr]
     if role in LANDING_BY_ROLE:
         return redirect(LANDING_BY_ROLE[role])
-    if role not in (Role.ORG_DEPARTMENT, Role.UNIT_HEAD):
+    if role not in READ_ROLES:
         return render(request, "insight/role_home.html")
-    today = timezone.localdate()
-    figures = overview_figures(user=request.user, today=today)
-    scope_name = (
-        request.user.unit.name  # type: ignore[union-attr]
-        if role == Role.UNIT_HEAD
-        else request.user.county.name  # type: ignore[union-attr]
-    )
+    scope, period = _scope_and_period(request)
+    user = request.user
+    day = period.end
+    figures = overview_figures(user=user, today=day, scope=scope)
+    pyramid = dashboard.age_pyramid(user, scope=scope, day=day)
+    trends = dashboard.trends(user, scope=scope, day=day)
+    tiles = _tiles(user, scope, period)
+    charts = {
+        "pyramid": {
+            "bands": pyramid.bands,
+            "sides": pyramid.sides,
+            "retiring": pyramid.retiring,
+            "retiring_label": _("其中5年内到龄退休"),
+        },
+        "refusal": {
+            "labels": [str(y) for y in trends.years],
+            "axes": [_("人次"), "%"],
+            "series": [
+                {"name": _("列入人选"), "type": "bar", "data": trends.offers},
+                {"name": _("不接受提拔"), "type": "bar", "data": trends.declines},
+                {
+                    "name": _("拒绝率（%）"),
+                    "type": "line",
+                    "axis": 1,
+                    "data": trends.refusal_percent,
+                },
+            ],
+        },
+        "exits": {
+            "labels": [str(y) for y in trends.years],
+            "series": [
+                {"name": label, "type": "bar", "stack": "exits", "data": counts}
+                for label, counts in trends.exits_by_kind
+            ],
+        },
+        "vacancy_ages": dashboard.vacancy_ages(user, scope=scope, day=day),
+    }
+    by_code = {t["indicator"].code: t for group in tiles for t in group["tiles"]}
+    for code, key in (("org.young_35", "young_35"), ("org.young_40", "young_40")):
+        if code in by_code:
+            charts[key] = [(p.label, p.value or 0) for p in by_code[code]["value"].parts]
     return render(
         request,
         "insight/overview.html",
-        {"figures": figures, "scope_name": scope_name, "today": today},
+        {
+            "figures": figures,
+            "scope": scope,
+            "scope_name": dashboard.scope_label(user, scope),
+            "period": period,
+            "year": request.GET.get("year", ""),
+            "today": day,
+            "tiles": tiles,
+            "charts": charts,
+            "units": _units(user) if role == Role.ORG_DEPARTMENT else [],
+            "unit_kinds": UnitKind.choices,
+            "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+            "alert_count": sum(t["alert"] for group in tiles for t in group["tiles"]),
+        },
     )
+
+
+@require_roles(*READ_ROLES)
+def indicator_catalogue(request: HttpRequest) -> HttpResponse:
+    rows = [
+        {
+            "indicator": i,
+            "module": MODULE_LABELS.get(i.module, i.module),
+            "direction": DIRECTION_LABELS[i.direction],
+        }
+        for i in catalogue()
+    ]
+    return render(request, "insight/catalogue.html", {"rows": rows})
+
+
+@require_roles(*READ_ROLES)
+def indicator_records(request: HttpRequest, code: str) -> HttpResponse:
+    """The records behind one figure of the dashboard, in the asked scope."""
+    indicator = indicator_get(code)
+    if indicator is None or indicator.records_url not in records.RECORDS:
+        raise Http404
+    scope, period = _scope_and_period(request)
+    found = records.RECORDS[indicator.records_url](request.user, scope, period)
+    return render(
+        request,
+        "insight/records.html",
+        {
+            "indicator": indicator,
+            "records": found,
+            "scope_name": dashboard.scope_label(request.user, scope),
+            "period": period,
+        },
+    )
+
+
+@require_roles(*READ_ROLES)
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """Breached thresholds with their evidence; the 组织部 sets the thresholds here."""
+    user = request.user
+    if request.method == "POST":
+        if user.role != Role.ORG_DEPARTMENT:  # type: ignore[union-attr]
+            raise Http404
+        code = request.POST.get("code", "")
+        try:
+            if request.POST.get("delete"):
+                threshold_delete(actor=user, code=code)
+                messages.success(request, _("已删除预警阈值。"))
+            else:
+                try:
+                    value = Decimal(request.POST.get("value", "").strip())
+                except InvalidOperation:
+                    value = None
+                threshold_set(actor=user, code=code, value=value, note=request.POST.get("note", ""))
+                messages.success(request, _("已保存预警阈值。"))
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("insight:alerts")
+    _scope, period = _scope_and_period(request)
+    limits = dashboard.thresholds_for(user)
+    return render(
+        request,
+        "insight/alerts.html",
+        {
+            "alerts": dashboard.alerts(user, period=period),
+            "limits": [
+                (indicator_get(code), t) for code, t in limits.items() if indicator_get(code)
+            ],
+            "indicators": catalogue(),
+            "period": period,
+            "can_edit": user.role == Role.ORG_DEPARTMENT,  # type: ignore[union-attr]
+        },
+    )
+
+
+def _parse_side(user: Any, text: str) -> IndicatorScope:
+    kind, _sep, value = text.partition(":")
+    if kind == "unit":
+        return dashboard.resolve_scope(user, unit_id=value)
+    if kind == "kind":
+        return dashboard.resolve_scope(user, unit_kind=value)
+    return dashboard.resolve_scope(user)
+
+
+@require_roles(Role.ORG_DEPARTMENT)
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two units or unit types side by side, every indicator of the catalogue."""
+    user = request.user
+    _scope, period = _scope_and_period(request)
+    sides = [request.GET.get("a", "kind:township"), request.GET.get("b", "kind:county_department")]
+    scopes = [_parse_side(user, side) for side in sides]
+    values = [indicator_values(user, scope=scope, period=period) for scope in scopes]
+    rows = [
+        {
+            "indicator": i,
+            "a": values[0].get(i.code),
+            "b": values[1].get(i.code),
+            "direction": DIRECTION_LABELS[i.direction],
+        }
+        for i in catalogue()
+        if i.code in values[0]
+    ]
+    options = [(f"kind:{value}", label) for value, label in UnitKind.choices] + [
+        (f"unit:{pk}", name) for pk, name, _kind in _units(user)
+    ]
+    return render(
+        request,
+        "insight/compare.html",
+        {
+            "rows": rows,
+            "names": [dashboard.scope_label(user, scope) for scope in scopes],
+            "sides": sides,
+            "options": options,
+            "period": period,
+        },
+    )
+
+
+@require_roles(*READ_ROLES)
+def time_in_post(request: HttpRequest) -> HttpResponse:
+    scope, period = _scope_and_period(request)
+    kind = request.GET.get("kind", "any")
+    by = request.GET.get("by", "tier")
+    if kind not in dict(survival.EXIT_KINDS) or by not in dict(survival.GROUPINGS):
+        raise Http404
+    curves = survival.time_in_post(request.user, scope=scope, day=period.end, kind=kind, by=by)
+    return render(
+        request,
+        "insight/survival.html",
+        {
+            "curves": curves,
+            "chart": {
+                "curves": [
+                    {
+                        "label": c.label,
+                        "times": c.times,
+                        "survival": c.survival,
+                        "lower": c.lower,
+                        "upper": c.upper,
+                    }
+                    for c in curves
+                ],
+                "x": _("任职年数"),
+                "y": _("仍在岗比例"),
+            },
+            "kind": kind,
+            "by": by,
+            "kinds": survival.EXIT_KINDS,
+            "groupings": survival.GROUPINGS,
+            "at_risk_years": survival.AT_RISK_YEARS,
+            "scope_name": dashboard.scope_label(request.user, scope),
+            "period": period,
+        },
+    )
+
+
+@require_roles(Role.ORG_DEPARTMENT)
+def risk_model(request: HttpRequest) -> HttpResponse:
+    """The model page: metrics on the held-out year beside the baseline, the features, and the
+    group risks (unit × tier, groups of at least k)."""
+    report = risk.model_report(request.user, today=timezone.localdate())
+    return render(request, "insight/risk.html", {"report": report})
+
+
+@require_roles(Role.ORG_DEPARTMENT)
+def structural_flags(request: HttpRequest) -> HttpResponse:
+    found = flags.structural_flags(user=request.user, day=timezone.localdate())
+    return render(request, "insight/flags.html", {"flags": found})

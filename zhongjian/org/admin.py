@@ -1,9 +1,17 @@
-"""Registry administration for the organization department (组织部), scoped to its county."""
+"""Registry pages of the Django admin for the 组织部 (organization department), by county.
+
+One write path (issue #13): units, posts, cadres, appointments and rank grants are shown read-only
+here; they are written through the app's pages and services, where every rule and audit row
+applies. The rules tables stay editable here (per county, see `zhongjian/core/admin.py`).
+"""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.admin import RoleAdmin
+from zhongjian.core.admin import CountyRuleAdmin, RoleAdmin
+from zhongjian.core.models import AuditObject
 from zhongjian.org.models import (
     Appointment,
     Cadre,
@@ -20,8 +28,21 @@ class OrgDepartmentAdmin(RoleAdmin):
     exclude = ("county",)
 
 
+class RegistryAdmin(OrgDepartmentAdmin):
+    """A registry model: view only, whatever the role; opening a row is an audited read."""
+
+    audit_reads = True
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 @admin.register(Unit)
-class UnitAdmin(OrgDepartmentAdmin):
+class UnitAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.UNIT
     list_display = ("code", "name", "kind", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
@@ -29,7 +50,8 @@ class UnitAdmin(OrgDepartmentAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(OrgDepartmentAdmin):
+class PostAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.POST
     list_display = ("title", "unit", "tier", "is_leadership", "required_establishment", "headcount")
     list_filter = ("tier", "is_leadership", "required_establishment", "unit__kind")
     search_fields = ("title", "unit__name")
@@ -37,7 +59,8 @@ class PostAdmin(OrgDepartmentAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(OrgDepartmentAdmin):
+class CadreAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.CADRE
     list_display = (
         "staff_no",
         "name",
@@ -55,27 +78,24 @@ class CadreAdmin(OrgDepartmentAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(OrgDepartmentAdmin):
+class AppointmentAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.APPOINTMENT
     list_display = ("cadre", "post", "start_date", "end_date", "end_reason")
     list_filter = ("end_reason",)
     search_fields = ("cadre__name", "post__title")
     raw_id_fields = ("cadre", "post")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        obj.unit_id = obj.post.unit_id
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(RankGrant)
-class RankGrantAdmin(OrgDepartmentAdmin):
+class RankGrantAdmin(RegistryAdmin):
+    audit_object_type = AuditObject.RANK_GRANT
     list_display = ("cadre", "rank", "granted_on")
     raw_id_fields = ("cadre",)
 
 
 @admin.register(RetirementRule)
-class RetirementRuleAdmin(OrgDepartmentAdmin):
-    county_field = None
-    exclude = ()
+class RetirementRuleAdmin(CountyRuleAdmin):
+    audit_object_type = AuditObject.RETIREMENT_RULE
     list_display = (
         "track",
         "base_age_months",
@@ -86,7 +106,6 @@ class RetirementRuleAdmin(OrgDepartmentAdmin):
 
 
 @admin.register(RankStepRule)
-class RankStepRuleAdmin(OrgDepartmentAdmin):
-    county_field = None
-    exclude = ()
+class RankStepRuleAdmin(CountyRuleAdmin):
+    audit_object_type = AuditObject.RANK_STEP_RULE
     list_display = ("from_rank", "to_rank", "min_years", "effective_from")

@@ -10,15 +10,11 @@ from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import model_validator
 
 from zhongjian.accounts.roles import REGISTRY_ROLES, Role
 from zhongjian.core.api import (
-    ERRORS,
     MAX_ID,
     Code,
     ObjectId,
@@ -28,9 +24,10 @@ from zhongjian.core.api import (
     Text,
     api_user,
 )
-from zhongjian.core.errors import ValidationError
-from zhongjian.dataio.parsers import ETHNIC_GROUPS, CellError, parse_id_number
-from zhongjian.org import services
+from zhongjian.core.audit import audit_read
+from zhongjian.core.models import AuditObject
+from zhongjian.dataio.parsers import ETHNIC_GROUPS
+from zhongjian.org import selectors, services
 from zhongjian.org.choices import (
     CadreStatus,
     Education,
@@ -43,16 +40,6 @@ from zhongjian.org.choices import (
     UnitKind,
 )
 from zhongjian.org.models import Appointment, Cadre, Post, Unit
-from zhongjian.org.selectors import (
-    appointment_get,
-    appointment_list,
-    cadre_get,
-    cadre_list,
-    post_get,
-    post_list,
-    unit_get,
-    unit_list,
-)
 
 router = Router()
 WRITE = (Role.ORG_DEPARTMENT,)
@@ -103,22 +90,22 @@ class UnitFilter(FilterSchema):
     is_active: bool | None = None
 
 
-@router.get("/units", response={200: list[UnitOut], **ERRORS}, tags=["单位"])
+@router.get("/units", response={200: list[UnitOut]}, tags=["单位"])
 @paginate(Pagination)
-def units_list(request: HttpRequest, filters: Query[UnitFilter]) -> QuerySet[Unit]:
+def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> QuerySet[Unit]:
     """Units the caller may see (the organization department: the county; a unit head: theirs)."""
-    return filters.filter(unit_list(user=api_user(request, *REGISTRY_ROLES)))
+    return filters.filter(selectors.unit_list(user=api_user(request, *REGISTRY_ROLES)))
 
 
-@router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS}, tags=["单位"])
-def units_get(request: HttpRequest, unit_id: ObjectId) -> Unit:
-    return unit_get(user=api_user(request, *REGISTRY_ROLES), pk=unit_id)
+@router.get("/units/{unit_id}", response={200: UnitOut}, tags=["单位"])
+def unit_get(request: HttpRequest, unit_id: ObjectId) -> Unit:
+    return selectors.unit_get(user=api_user(request, *REGISTRY_ROLES), pk=unit_id)
 
 
-@router.post("/units", response={201: UnitOut, **ERRORS}, tags=["单位"])
-def units_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
+@router.post("/units", response={201: UnitOut}, tags=["单位"])
+def unit_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     user = api_user(request, *WRITE)
-    parent = unit_get(user=user, pk=payload.parent_id) if payload.parent_id else None
+    parent = selectors.unit_get(user=user, pk=payload.parent_id) if payload.parent_id else None
     return _created(
         services.unit_create(
             actor=user,
@@ -131,14 +118,14 @@ def units_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     )
 
 
-@router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS}, tags=["单位"])
-def units_update(request: HttpRequest, unit_id: ObjectId, payload: UnitPatch) -> Unit:
+@router.patch("/units/{unit_id}", response={200: UnitOut}, tags=["单位"])
+def unit_update(request: HttpRequest, unit_id: ObjectId, payload: UnitPatch) -> Unit:
     user = api_user(request, *WRITE)
-    unit = unit_get(user=user, pk=unit_id)
+    unit = selectors.unit_get(user=user, pk=unit_id)
     fields = _changes(payload)
     if "parent_id" in fields:
         parent_id = fields.pop("parent_id")
-        fields["parent"] = unit_get(user=user, pk=parent_id) if parent_id else None
+        fields["parent"] = selectors.unit_get(user=user, pk=parent_id) if parent_id else None
     return services.unit_update(actor=user, unit=unit, **fields)
 
 
@@ -151,6 +138,7 @@ class PositionOut(Schema):
     title: str
     tier: Tier
     is_leadership: bool
+    allows_concurrent: bool
     required_establishment: Establishment
     headcount: int
     holder_count: int
@@ -170,6 +158,7 @@ class PositionIn(Schema):
     tier: Tier
     required_establishment: Establishment
     is_leadership: bool = False
+    allows_concurrent: bool = Field(False, description="在任者可同时担任其他领导职务（兼任）")
     headcount: int = Field(1, ge=1, le=999)
 
 
@@ -178,6 +167,7 @@ class PositionPatch(Schema):
     tier: Tier = None  # type: ignore[assignment]
     required_establishment: Establishment = None  # type: ignore[assignment]
     is_leadership: bool = None  # type: ignore[assignment]
+    allows_concurrent: bool = None  # type: ignore[assignment]
     headcount: int = Field(None, ge=1, le=999)
     is_active: bool = None  # type: ignore[assignment]
 
@@ -189,31 +179,33 @@ class PositionFilter(FilterSchema):
     is_leadership: bool | None = None
 
 
-@router.get("/posts", response={200: list[PositionOut], **ERRORS}, tags=["岗位"])
+@router.get("/posts", response={200: list[PositionOut]}, tags=["岗位"])
 @paginate(Pagination)
-def posts_list(request: HttpRequest, filters: Query[PositionFilter]) -> QuerySet[Post]:
+def post_list(request: HttpRequest, filters: Query[PositionFilter]) -> QuerySet[Post]:
     """Active posts the caller may see, with the number of current holders."""
-    posts = post_list(user=api_user(request, *REGISTRY_ROLES)).order_by("unit_id", "tier", "id")
+    posts = selectors.post_list(user=api_user(request, *REGISTRY_ROLES)).order_by(
+        "unit_id", "tier", "id"
+    )
     return filters.filter(posts)
 
 
-@router.get("/posts/{post_id}", response={200: PositionOut, **ERRORS}, tags=["岗位"])
-def posts_get(request: HttpRequest, post_id: ObjectId) -> Post:
-    return post_get(user=api_user(request, *REGISTRY_ROLES), pk=post_id)
+@router.get("/posts/{post_id}", response={200: PositionOut}, tags=["岗位"])
+def post_get(request: HttpRequest, post_id: ObjectId) -> Post:
+    return selectors.post_get(user=api_user(request, *REGISTRY_ROLES), pk=post_id)
 
 
-@router.post("/posts", response={201: PositionOut, **ERRORS}, tags=["岗位"])
-def posts_create(request: HttpRequest, payload: PositionIn) -> Status[Post]:
+@router.post("/posts", response={201: PositionOut}, tags=["岗位"])
+def post_create(request: HttpRequest, payload: PositionIn) -> Status[Post]:
     user = api_user(request, *WRITE)
     fields = payload.model_dump()
-    unit = unit_get(user=user, pk=fields.pop("unit_id"))
+    unit = selectors.unit_get(user=user, pk=fields.pop("unit_id"))
     return _created(services.post_create(actor=user, unit=unit, **fields))
 
 
-@router.patch("/posts/{post_id}", response={200: PositionOut, **ERRORS}, tags=["岗位"])
-def posts_update(request: HttpRequest, post_id: ObjectId, payload: PositionPatch) -> Post:
+@router.patch("/posts/{post_id}", response={200: PositionOut}, tags=["岗位"])
+def post_update(request: HttpRequest, post_id: ObjectId, payload: PositionPatch) -> Post:
     user = api_user(request, *WRITE)
-    post = post_get(user=user, pk=post_id)
+    post = selectors.post_get(user=user, pk=post_id)
     return services.post_update(actor=user, post=post, **_changes(payload))
 
 
@@ -229,6 +221,7 @@ class CadreOut(Schema):
     ethnicity: str
     education: Education
     party_status: PartyStatus
+    party_join_date: datetime.date | None
     establishment: Establishment
     work_start_date: datetime.date
     grassroots_start_date: datetime.date | None
@@ -236,29 +229,19 @@ class CadreOut(Schema):
     is_worker: bool
     status: CadreStatus
     unit_id: int
-    # The ID number is never given out in full, to anyone.
-    id_number_masked: str
+    # No ID number in any form: beside the full birth date and the county's region code even
+    # its last four digits would give the whole number away (issue #8.5).
 
     @staticmethod
     def resolve_rank(cadre: Cadre) -> str | None:
         return cadre.rank or None
 
 
-IdNumberText = Annotated[str, Field(pattern=r"^[0-9]{17}[0-9Xx]$")]
+# The ID number's form and checksum are checked by org.validation, as on the pages and in imports.
+IdNumberText = Text(20)
 
 
-class _CadreFields(Schema):
-    @model_validator(mode="after")
-    def _dates_not_in_future(self) -> "_CadreFields":
-        today = timezone.localdate()
-        for name in ("birth_date", "work_start_date", "grassroots_start_date"):
-            day = getattr(self, name, None)
-            if day is not None and day > today:
-                raise ValueError(_("%(field)s 不能晚于今天") % {"field": name})
-        return self
-
-
-class CadreIn(_CadreFields):
+class CadreIn(Schema):
     staff_no: Code(32)  # type: ignore[valid-type]
     name: Text(32)  # type: ignore[valid-type]
     gender: Gender
@@ -266,16 +249,17 @@ class CadreIn(_CadreFields):
     ethnicity: Ethnicity = "汉族"
     education: Education
     party_status: PartyStatus
+    party_join_date: RegistryDate | None = None
     establishment: Establishment
     work_start_date: RegistryDate
     grassroots_start_date: RegistryDate | None = None
     rank: Rank | None = None
     is_worker: bool = False
     unit_id: int = Field(..., ge=1, le=MAX_ID)
-    id_number: IdNumberText | None = None
+    id_number: IdNumberText | None = None  # type: ignore[valid-type]
 
 
-class CadrePatch(_CadreFields):
+class CadrePatch(Schema):
     staff_no: Code(32) = None  # type: ignore[valid-type]
     name: Text(32) = None  # type: ignore[valid-type]
     gender: Gender = None  # type: ignore[assignment]
@@ -283,6 +267,7 @@ class CadrePatch(_CadreFields):
     ethnicity: Ethnicity = None  # type: ignore[assignment]
     education: Education = None  # type: ignore[assignment]
     party_status: PartyStatus = None  # type: ignore[assignment]
+    party_join_date: RegistryDate | None = None
     establishment: Establishment = None  # type: ignore[assignment]
     work_start_date: RegistryDate = None  # type: ignore[assignment]
     grassroots_start_date: RegistryDate | None = None
@@ -290,7 +275,7 @@ class CadrePatch(_CadreFields):
     is_worker: bool = None  # type: ignore[assignment]
     status: CadreStatus = None  # type: ignore[assignment]
     unit_id: int = Field(None, ge=1, le=MAX_ID)
-    id_number: IdNumberText = None  # type: ignore[assignment]
+    id_number: IdNumberText = None  # type: ignore[valid-type,assignment]
 
 
 class CadreFilter(FilterSchema):
@@ -301,53 +286,57 @@ class CadreFilter(FilterSchema):
     gender: Gender | None = None
 
 
-def _cadre_fields(user: Any, fields: dict[str, Any], cadre: Cadre | None = None) -> dict[str, Any]:
-    """Model fields from a cadre body: the unit looked up in scope, the ID number checked against
-    the birth date and gender."""
+def _cadre_fields(user: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """Model fields from a cadre body, the unit looked up in the caller's scope. The rules
+    (org.validation) are the services' to apply."""
     if "unit_id" in fields:
-        fields["unit"] = unit_get(user=user, pk=fields.pop("unit_id"))
+        fields["unit"] = selectors.unit_get(user=user, pk=fields.pop("unit_id"))
     if "rank" in fields:
         fields["rank"] = fields["rank"] or ""
-    raw = fields.pop("id_number", None)
-    if raw:
-        try:
-            id_number = parse_id_number(raw)
-        except CellError as error:
-            raise ValidationError(_("身份证号：%(error)s") % {"error": error.message}) from None
-        birth = fields.get("birth_date", cadre.birth_date if cadre else None)
-        gender = fields.get("gender", cadre.gender if cadre else None)
-        if birth != id_number.birth_date or gender != id_number.gender:
-            raise ValidationError(_("身份证号中的出生日期或性别与所填的不一致。"))
-        fields["id_number"] = id_number.number
+    if fields.get("id_number") is None:
+        fields.pop("id_number", None)
     return fields
 
 
-@router.get("/cadres", response={200: list[CadreOut], **ERRORS}, tags=["干部"])
+@router.get("/cadres", response={200: list[CadreOut]}, tags=["干部"])
 @paginate(Pagination)
-def cadres_list(request: HttpRequest, filters: Query[CadreFilter]) -> QuerySet[Cadre]:
+def cadre_list(request: HttpRequest, filters: Query[CadreFilter]) -> QuerySet[Cadre]:
     """Cadres the caller may see, of every status unless filtered; a cadre sees only themself."""
-    cadres = cadre_list(user=api_user(request, *READ_OWN), status=None)
+    user = api_user(request, *READ_OWN)
+    cadres = selectors.cadre_list(user=user, status=None)
+    audit_read(actor=user, object_type=AuditObject.CADRE, summary="api_list")
     return filters.filter(cadres).order_by("unit_id", "staff_no")
 
 
-@router.get("/cadres/{cadre_id}", response={200: CadreOut, **ERRORS}, tags=["干部"])
-def cadres_get(request: HttpRequest, cadre_id: ObjectId) -> Cadre:
-    return cadre_get(user=api_user(request, *READ_OWN), pk=cadre_id)
+@router.get("/cadres/{cadre_id}", response={200: CadreOut}, tags=["干部"])
+def cadre_get(request: HttpRequest, cadre_id: ObjectId) -> Cadre:
+    user = api_user(request, *READ_OWN)
+    cadre = selectors.cadre_get(user=user, pk=cadre_id)
+    audit_read(
+        actor=user,
+        object_type=AuditObject.CADRE,
+        object_id=cadre.pk,
+        county_id=cadre.county_id,
+        unit_id=cadre.unit_id,
+        summary="api_detail",
+    )
+    return cadre
 
 
-@router.post("/cadres", response={201: CadreOut, **ERRORS}, tags=["干部"])
-def cadres_create(request: HttpRequest, payload: CadreIn) -> Status[Cadre]:
+@router.post("/cadres", response={201: CadreOut}, tags=["干部"])
+def cadre_create(request: HttpRequest, payload: CadreIn) -> Status[Cadre]:
     user = api_user(request, *WRITE)
     fields = _cadre_fields(user, payload.model_dump())
     unit = fields.pop("unit")
+    fields["id_number"] = fields.get("id_number") or ""
     return _created(services.cadre_create(actor=user, unit=unit, **fields))
 
 
-@router.patch("/cadres/{cadre_id}", response={200: CadreOut, **ERRORS}, tags=["干部"])
-def cadres_update(request: HttpRequest, cadre_id: ObjectId, payload: CadrePatch) -> Cadre:
+@router.patch("/cadres/{cadre_id}", response={200: CadreOut}, tags=["干部"])
+def cadre_update(request: HttpRequest, cadre_id: ObjectId, payload: CadrePatch) -> Cadre:
     user = api_user(request, *WRITE)
-    cadre = cadre_get(user=user, pk=cadre_id)
-    fields = _cadre_fields(user, _changes(payload), cadre)
+    cadre = selectors.cadre_get(user=user, pk=cadre_id)
+    fields = _cadre_fields(user, _changes(payload))
     return services.cadre_update(actor=user, cadre=cadre, **fields)
 
 
@@ -363,6 +352,7 @@ class AppointmentOut(Schema):
     end_date: datetime.date | None
     end_reason: EndReason | None
     document_no: str
+    end_document_no: str
 
     @staticmethod
     def resolve_end_reason(appointment: Appointment) -> str | None:
@@ -378,7 +368,9 @@ class AppointmentIn(Schema):
 
 
 class AppointmentPatch(Schema):
+    start_date: RegistryDate = None  # type: ignore[assignment]
     document_no: Text(64, min_length=0) = None  # type: ignore[valid-type]
+    end_document_no: Text(64, min_length=0) = None  # type: ignore[valid-type]
     end_date: RegistryDate = None  # type: ignore[assignment]
     end_reason: EndReason = None  # type: ignore[assignment]
 
@@ -390,30 +382,28 @@ class AppointmentFilter(FilterSchema):
     current: Annotated[bool | None, FilterLookup("end_date__isnull")] = None
 
 
-@router.get("/appointments", response={200: list[AppointmentOut], **ERRORS}, tags=["任职"])
+@router.get("/appointments", response={200: list[AppointmentOut]}, tags=["任职"])
 @paginate(Pagination)
-def appointments_list(
+def appointment_list(
     request: HttpRequest, filters: Query[AppointmentFilter]
 ) -> QuerySet[Appointment]:
     """Appointments the caller may see; `current=true` gives those not ended."""
-    return filters.filter(appointment_list(user=api_user(request, *READ_OWN)))
+    return filters.filter(selectors.appointment_list(user=api_user(request, *READ_OWN)))
 
 
-@router.get(
-    "/appointments/{appointment_id}", response={200: AppointmentOut, **ERRORS}, tags=["任职"]
-)
-def appointments_get(request: HttpRequest, appointment_id: ObjectId) -> Appointment:
-    return appointment_get(user=api_user(request, *READ_OWN), pk=appointment_id)
+@router.get("/appointments/{appointment_id}", response={200: AppointmentOut}, tags=["任职"])
+def appointment_get(request: HttpRequest, appointment_id: ObjectId) -> Appointment:
+    return selectors.appointment_get(user=api_user(request, *READ_OWN), pk=appointment_id)
 
 
-@router.post("/appointments", response={201: AppointmentOut, **ERRORS}, tags=["任职"])
-def appointments_create(request: HttpRequest, payload: AppointmentIn) -> Status[Appointment]:
+@router.post("/appointments", response={201: AppointmentOut}, tags=["任职"])
+def appointment_create(request: HttpRequest, payload: AppointmentIn) -> Status[Appointment]:
     user = api_user(request, *WRITE)
     return _created(
         services.appointment_create(
             actor=user,
-            cadre=cadre_get(user=user, pk=payload.cadre_id),
-            post=post_get(user=user, pk=payload.post_id),
+            cadre=selectors.cadre_get(user=user, pk=payload.cadre_id),
+            post=selectors.post_get(user=user, pk=payload.post_id),
             start_date=payload.start_date,
             document_no=payload.document_no,
             end_current=payload.end_current,
@@ -421,13 +411,11 @@ def appointments_create(request: HttpRequest, payload: AppointmentIn) -> Status[
     )
 
 
-@router.patch(
-    "/appointments/{appointment_id}", response={200: AppointmentOut, **ERRORS}, tags=["任职"]
-)
-def appointments_update(
+@router.patch("/appointments/{appointment_id}", response={200: AppointmentOut}, tags=["任职"])
+def appointment_update(
     request: HttpRequest, appointment_id: ObjectId, payload: AppointmentPatch
 ) -> Appointment:
     """Change the document number, or end the appointment with `end_date` (and `end_reason`)."""
     user = api_user(request, *WRITE)
-    appointment = appointment_get(user=user, pk=appointment_id)
+    appointment = selectors.appointment_get(user=user, pk=appointment_id)
     return services.appointment_update(actor=user, appointment=appointment, **_changes(payload))

@@ -4,13 +4,15 @@ exported file can be corrected and imported again."""
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhongjian.accounts.roles import REGISTRY_ROLES
 from zhongjian.dataio.exports import ExportColumn, ExportSpec, register_export
+from zhongjian.org.lists import CADRE_LIST, posts_text, roster_rows
 from zhongjian.org.models import Appointment, Cadre, Post, Unit
 from zhongjian.org.selectors import appointment_list, cadre_list, post_list, unit_list
-from zhongjian.org.views import cadre_list_filters, unit_id_param
+from zhongjian.org.views import unit_id_param
 
 
 def _posts(user: Any, params: Mapping[str, str]) -> Any:
@@ -23,6 +25,12 @@ def _appointments(user: Any, params: Mapping[str, str]) -> Any:
     return appointment_list(user=user, unit_id=unit_id_param(params)).order_by(
         "unit__code", "post__title", "start_date"
     )
+
+
+def _cadres(user: Any, params: Mapping[str, str]) -> Any:
+    """The roster's rows for the page's query parameters: the export follows its filters."""
+    cadres = roster_rows(cadre_list(user=user, status=None))
+    return CADRE_LIST.rows(cadres, params, user=user, today=timezone.localdate())
 
 
 register_export(
@@ -69,7 +77,7 @@ register_export(
         title=_("干部名册"),
         roles=REGISTRY_ROLES,
         object_type="cadre",
-        rows=lambda user, params: cadre_list(user=user, **cadre_list_filters(params)),
+        rows=_cadres,
         columns=(
             ExportColumn(_("人员编号"), lambda cadre: cadre.staff_no),
             ExportColumn(_("姓名"), lambda cadre: cadre.name),
@@ -81,11 +89,12 @@ register_export(
             ExportColumn(_("编制类型"), Cadre.get_establishment_display),
             ExportColumn(_("参加工作时间"), lambda cadre: cadre.work_start_date),
             ExportColumn(_("到基层工作时间"), lambda cadre: cadre.grassroots_start_date),
+            ExportColumn(_("现任职务"), posts_text),
             ExportColumn(_("职级"), Cadre.get_rank_display),
             ExportColumn(_("所在单位代码"), lambda cadre: cadre.unit.code),
             ExportColumn(_("所在单位"), lambda cadre: cadre.unit.name),
-            # Not named 身份证号: a re-import must not read the masked number as a new one.
-            ExportColumn(_("脱敏身份证号"), lambda cadre: cadre.id_number_masked),
+            # No ID number, not even masked: beside the full 出生日期 its last digits would
+            # give it away (issue #8.5).
             ExportColumn(_("是否工勤"), lambda cadre: cadre.is_worker),
             ExportColumn(_("状态"), Cadre.get_status_display),
         ),

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +84,11 @@ class Post(models.Model):
         _("编制要求"), max_length=32, choices=Establishment.choices
     )
     headcount = models.PositiveSmallIntegerField(_("职数"), default=1)
+    # 兼任: a holder of this leadership post may hold another current leadership post at once
+    # (a township party secretary who also chairs the people's congress presidium, …).
+    allows_concurrent = models.BooleanField(
+        _("可兼任"), default=False, help_text=_("在任者可同时担任其他领导职务。")
+    )
     is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
@@ -122,6 +127,7 @@ class Cadre(models.Model):
     ethnicity = models.CharField(_("民族"), max_length=16, default="汉族")
     education = models.CharField(_("学历"), max_length=32, choices=Education.choices)
     party_status = models.CharField(_("政治面貌"), max_length=16, choices=PartyStatus.choices)
+    party_join_date = models.DateField(_("入党时间"), null=True, blank=True)
     establishment = models.CharField(_("编制类型"), max_length=32, choices=Establishment.choices)
     work_start_date = models.DateField(_("参加工作时间"))
     grassroots_start_date = models.DateField(_("到基层工作时间"), null=True, blank=True)
@@ -179,6 +185,7 @@ class Appointment(models.Model):
         _("免职原因"), max_length=16, choices=EndReason.choices, blank=True
     )
     document_no = models.CharField(_("任免文号"), max_length=64, blank=True)
+    end_document_no = models.CharField(_("免职文号"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("任职")
@@ -194,6 +201,13 @@ class Appointment(models.Model):
             models.Index(fields=["post", "end_date"]),
             models.Index(fields=["cadre", "end_date"]),
             models.Index(fields=["county", "end_date"]),
+            # Current appointments only (insight's overview and indicators): a county's holders
+            # per post and per cadre without touching the history rows.
+            models.Index(
+                fields=["county", "post", "cadre"],
+                condition=Q(end_date__isnull=True),
+                name="org_appointment_current",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +302,73 @@ class CadreProfile(models.Model):
         return str(self.cadre)
 
 
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    CLOSED = "closed", _("已处理")
+
+
+class CorrectionRequest(models.Model):
+    """A unit head's request (申请更正) that the organization department correct a record.
+
+    Unit heads correct nothing themselves: the registry has one write path, the organization
+    department's, and this is how a unit reports what is wrong.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(
+        Cadre,
+        verbose_name=_("干部"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("岗位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    field = models.CharField(_("需更正的项目"), max_length=64)
+    text = models.TextField(_("更正内容"), max_length=1000)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.OPEN,
+    )
+    closed_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    closed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolution = models.CharField(_("处理说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("更正申请")
+        verbose_name_plural = _("更正申请")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["county", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.field}（{self.get_status_display()}）"
+
+    @property
+    def subject(self) -> Model | None:
+        return self.cadre or self.post
+
+
 class RetirementTrack(models.TextChoices):
     MALE = "male", _("男职工")
     FEMALE_CADRE = "female_cadre", _("女干部")
@@ -302,6 +383,16 @@ class RetirementRule(models.Model):
     per four birth-months, female workers 50 → 55 by one month per two birth-months.
     """
 
+    # Empty: the national rule (全国), read-only for county users; set: that county's override.
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("适用县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空为全国规则；填写则只对该县生效，并覆盖同类的全国规则。"),
+    )
     track = models.CharField(_("类别"), max_length=16, choices=RetirementTrack.choices)
     base_age_months = models.PositiveSmallIntegerField(_("原退休年龄（月）"))
     first_birth_month = models.DateField(
@@ -324,6 +415,16 @@ class RetirementRule(models.Model):
 class RankStepRule(models.Model):
     """Minimum years in a rank before the next (《公务员职务与职级并行规定》2019 第十八条)."""
 
+    # Empty: the national rule (全国), read-only for county users; set: that county's override.
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("适用县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空为全国规则；填写则只对该县生效，并覆盖同类的全国规则。"),
+    )
     from_rank = models.CharField(_("现职级"), max_length=32, choices=Rank.choices)
     to_rank = models.CharField(_("晋升职级"), max_length=32, choices=Rank.choices)
     min_years = models.PositiveSmallIntegerField(_("最低任职年限"))

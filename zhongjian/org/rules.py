@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable, Mapping
 
+from zhongjian.core.county_rules import effective_rules
 from zhongjian.org.choices import Gender, ReviewRating
 from zhongjian.org.models import RetirementRule, RetirementTrack
 
@@ -52,16 +53,25 @@ def retirement_age_months(
     return rule.base_age_months + delay
 
 
+def retirement_rules(*, county_id: int | None) -> list[RetirementRule]:
+    """The retirement rules in force for a county: its overrides per track, else the national."""
+    return effective_rules(
+        RetirementRule.objects.all(), county_id=county_id, key=lambda rule: rule.track
+    )
+
+
 def statutory_retirement_date(
     *,
     gender: str,
     birth_date: datetime.date,
     is_worker: bool = False,
+    county_id: int | None = None,
     rules: Iterable[RetirementRule] | None = None,
 ) -> datetime.date:
-    """The day a cadre reaches statutory retirement age (civil servants cannot delay it)."""
+    """The day a cadre reaches statutory retirement age (civil servants cannot delay it), under
+    the rules of COUNTY_ID (or RULES already read for it)."""
     if rules is None:
-        rules = list(RetirementRule.objects.all())
+        rules = retirement_rules(county_id=county_id)
     track = retirement_track(gender=gender, is_worker=is_worker)
     months = retirement_age_months(track=track, birth_date=birth_date, rules=rules)
     return add_months(birth_date, months)

@@ -3,12 +3,22 @@
 import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 
+from zhongjian.accounts.roles import Role
+from zhongjian.core.models import AuditLog
 from zhongjian.core.permissions import get_scoped_or_404, scoped
 from zhongjian.org.choices import CadreStatus
-from zhongjian.org.models import Appointment, Cadre, Post, RankGrant, Unit
+from zhongjian.org.models import (
+    Appointment,
+    Cadre,
+    CorrectionRequest,
+    CorrectionStatus,
+    Post,
+    RankGrant,
+    Unit,
+)
 
 
 def unit_list(*, user: Any) -> QuerySet[Unit]:
@@ -19,21 +29,38 @@ def unit_get(*, user: Any, pk: object) -> Unit:
     return get_scoped_or_404(Unit.objects.all(), user, pk, unit_field="id")
 
 
+def holder_count(post: str = "pk") -> Coalesce:
+    """The number of current holders (在任人数) of the post whose id is the outer field POST."""
+    # By post alone: with the county in the condition SQLite picks the (county, end_date) index
+    # and scans the county's appointments once per post (seconds per page).
+    holders = (
+        Appointment.objects.filter(post_id=OuterRef(post), end_date__isnull=True)
+        .values("post_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(holders), 0)
+
+
+def vacant_seats(headcount: str = "headcount", holders: str = "holder_count") -> Greatest:
+    """空缺职数, the one definition every page uses: 职数 − current holders, never below 0."""
+    return Greatest(F(headcount) - F(holders), Value(0))
+
+
+def with_seats(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """POSTS with `holder_count` and `vacant_seats`."""
+    return posts.annotate(holder_count=holder_count()).annotate(vacant_seats=vacant_seats())
+
+
 def post_list(*, user: Any, unit: Unit | None = None) -> QuerySet[Post]:
     posts = scoped(Post.objects.filter(is_active=True), user).select_related("unit")
     if unit is not None:
         posts = posts.filter(unit=unit)
-    holders = (
-        Appointment.objects.filter(post=OuterRef("pk"), end_date__isnull=True)
-        .values("post")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return posts.annotate(holder_count=Coalesce(Subquery(holders), 0))
+    return with_seats(posts)
 
 
 def post_get(*, user: Any, pk: object) -> Post:
-    return get_scoped_or_404(Post.objects.select_related("unit"), user, pk)
+    return get_scoped_or_404(with_seats(Post.objects.select_related("unit")), user, pk)
 
 
 def post_current_holders(*, post: Post) -> QuerySet[Appointment]:
@@ -58,7 +85,7 @@ def cadre_list(
         cadres = cadres.filter(unit_id=unit_id)
     query = query.strip()
     if query:
-        cadres = cadres.filter(Q(name__contains=query) | Q(staff_no=query))
+        cadres = cadres.filter(Q(name__contains=query) | Q(staff_no__icontains=query))
     return cadres.order_by("unit__code", "staff_no")
 
 
@@ -111,3 +138,42 @@ def appointment_get(*, user: Any, pk: object) -> Appointment:
 
 def years_between(start: datetime.date, end: datetime.date) -> float:
     return round((end - start).days / 365.25, 1)
+
+
+def correction_request_list(*, user: Any, open_only: bool = True) -> QuerySet[CorrectionRequest]:
+    """Correction requests the user may see: the county's (organization department) or their
+    unit's (unit head), open ones only unless OPEN_ONLY is false."""
+    requests = scoped(CorrectionRequest.objects.all(), user)
+    if open_only:
+        requests = requests.filter(status=CorrectionStatus.OPEN)
+    else:
+        requests = requests.exclude(status=CorrectionStatus.OPEN)
+    return requests.select_related("cadre", "post", "post__unit", "unit", "requested_by")
+
+
+def correction_request_get(*, user: Any, pk: object) -> CorrectionRequest:
+    return get_scoped_or_404(
+        CorrectionRequest.objects.select_related("cadre", "post", "post__unit"), user, pk
+    )
+
+
+def correction_request_open_count(*, user: Any) -> int:
+    return correction_request_list(user=user).count()
+
+
+def cadre_history(*, user: Any, cadre: Cadre, limit: int = 50) -> list[AuditLog]:
+    """The audit rows of CADRE's record, appointments and rank grants, newest first.
+
+    For the organization department, who keeps the record: the changed field names, who and
+    when (the audit row never holds the values). Other roles get nothing.
+    """
+    if getattr(user, "role", None) != Role.ORG_DEPARTMENT or user.county_id != cadre.county_id:
+        return []
+    appointments = [str(pk) for pk in cadre.appointments.values_list("pk", flat=True)]
+    grants = [str(pk) for pk in cadre.rank_grants.values_list("pk", flat=True)]
+    rows = AuditLog.objects.filter(county_id=cadre.county_id).filter(
+        Q(object_type="cadre", object_id=str(cadre.pk))
+        | Q(object_type="appointment", object_id__in=appointments)
+        | Q(object_type="rank_grant", object_id__in=grants)
+    )
+    return list(rows.order_by("-at", "-id")[:limit])

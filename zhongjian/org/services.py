@@ -1,5 +1,6 @@
 """Writes to the registry; each runs in one transaction with its audit row."""
 
+import dataclasses
 import datetime
 import json
 from collections.abc import Iterable, Sequence
@@ -7,25 +8,30 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from zhongjian.core.audit import AuditEntry, audit_record, audit_record_many
 from zhongjian.core.bulk import bulk_insert
-from zhongjian.core.crypto import decrypt_text, encrypt_text, keyed_hash
+from zhongjian.core.crypto import decrypt_text, encrypt_text, keyed_hash, mask_last_four
 from zhongjian.core.errors import ValidationError
 from zhongjian.core.models import AuditAction
 from zhongjian.core.validation import full_clean_or_raise as _full_clean
+from zhongjian.org import validation
 from zhongjian.org.choices import EndReason
 from zhongjian.org.models import (
     AnnualReview,
     Appointment,
     Cadre,
     CadreProfile,
+    CorrectionRequest,
+    CorrectionStatus,
     County,
     Post,
     RankGrant,
     Unit,
 )
 from zhongjian.org.signals import staffing_changed
+from zhongjian.org.validation import Held, Tenure, raise_if_any
 
 BULK_BATCH = 2000
 
@@ -35,7 +41,8 @@ def id_number_hash(id_number: str) -> str:
 
 
 def mask_id_number(id_number: str) -> str:
-    return f"{id_number[:3]}{'*' * (len(id_number) - 7)}{id_number[-4:]}"
+    """The ID number as shown: the last 4 characters only (issue #8.5)."""
+    return mask_last_four(id_number)
 
 
 def _set_id_number(cadre: Cadre, id_number: str) -> None:
@@ -197,6 +204,7 @@ def post_create(
     required_establishment: str,
     is_leadership: bool = False,
     headcount: int = 1,
+    allows_concurrent: bool = False,
 ) -> Post:
     post = Post(
         county_id=unit.county_id,
@@ -206,6 +214,7 @@ def post_create(
         required_establishment=required_establishment,
         is_leadership=is_leadership,
         headcount=headcount,
+        allows_concurrent=allows_concurrent,
     )
     _full_clean(post)
     post.save()
@@ -224,7 +233,8 @@ def post_create(
 
 @transaction.atomic
 def post_update(*, actor: Any, post: Post, **fields: Any) -> Post:
-    """Change a post's title, tier, establishment, leadership flag, headcount or is_active.
+    """Change a post's title, tier, establishment, leadership and 兼任 flags, headcount or
+    is_active.
 
     The headcount may not fall below the number of current holders.
     """
@@ -238,11 +248,29 @@ def post_update(*, actor: Any, post: Post, **fields: Any) -> Post:
     return post
 
 
+def _cadre_values(cadre: Cadre) -> dict[str, Any]:
+    return {name: getattr(cadre, name) for name in ("gender", *validation.CADRE_DATE_FIELDS)}
+
+
 @transaction.atomic
-def cadre_create(*, actor: Any, unit: Unit, id_number: str = "", **fields: Any) -> Cadre:
-    """Register a cadre in UNIT. FIELDS are Cadre's editable fields (name, gender, …)."""
+def cadre_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    id_number: str = "",
+    today: datetime.date | None = None,
+    **fields: Any,
+) -> Cadre:
+    """Register a cadre in UNIT. FIELDS are Cadre's editable fields (name, gender, …).
+
+    Refused (validation.RecordInvalid) when the record breaks a rule of org.validation.
+    """
+    today = today or timezone.localdate()
+    parsed, problems = validation.id_number_parse(id_number, today=today)
     cadre = Cadre(county_id=unit.county_id, unit=unit, **fields)
-    _set_id_number(cadre, id_number)
+    problems += validation.cadre_violations(_cadre_values(cadre), id_number=parsed, today=today)
+    raise_if_any(problems)
+    _set_id_number(cadre, parsed.number if parsed else "")
     _full_clean(cadre)
     cadre.save()
     audit_record(
@@ -257,18 +285,80 @@ def cadre_create(*, actor: Any, unit: Unit, id_number: str = "", **fields: Any) 
 
 
 @transaction.atomic
-def cadre_update(*, actor: Any, cadre: Cadre, id_number: str | None = None, **fields: Any) -> Cadre:
-    """Change a cadre's fields; the audit row names the fields that changed, not their values."""
+def cadre_update(
+    *,
+    actor: Any,
+    cadre: Cadre,
+    id_number: str | None = None,
+    today: datetime.date | None = None,
+    **fields: Any,
+) -> Cadre:
+    """Change a cadre's fields; the audit row names the fields that changed, not their values.
+
+    Refused when a changed field breaks a rule of org.validation; rules about fields left alone
+    do not block the edit (the data check lists such records).
+    """
     if "unit" in fields and fields["unit"].county_id != cadre.county_id:
         raise ValidationError("所在单位不属于同一个县。")
+    today = today or timezone.localdate()
+    changed = {name for name, value in fields.items() if getattr(cadre, name) != value}
+    parsed: validation.IdNumber | None = None
+    problems: list[validation.Violation] = []
+    new_id = id_number is not None and (
+        not id_number.strip() or id_number_hash(id_number.strip()) != cadre.id_number_hash
+    )
+    if new_id:
+        parsed, problems = validation.id_number_parse(id_number or "", today=today)
+        changed.add("id_number")
+    elif cadre.id_number_cipher and changed & {"birth_date", "gender"}:
+        parsed = validation.id_number_parse(decrypt_text(cadre.id_number_cipher), today=today)[0]
+    values = {**_cadre_values(cadre), **fields}
+    problems += validation.cadre_violations(values, id_number=parsed, today=today)
+    if "work_start_date" in changed:
+        for appointment in cadre.appointments.all():
+            # Shown beside 参加工作时间, the field this edit changes.
+            problems += [
+                dataclasses.replace(problem, field="work_start_date")
+                for problem in validation.appointment_start_violations(
+                    start_date=appointment.start_date, work_start_date=fields["work_start_date"]
+                )
+            ]
+    raise_if_any([problem for problem in problems if problem.touches(changed)])
     also_changed = []
-    if id_number is not None and id_number_hash(id_number) != cadre.id_number_hash:
-        _set_id_number(cadre, id_number)
+    if new_id:
+        _set_id_number(cadre, parsed.number if parsed else "")
         also_changed.append("id_number")
     _save_changes(
         actor=actor, instance=cadre, object_type="cadre", fields=fields, also_changed=also_changed
     )
     return cadre
+
+
+def _seat_violations(
+    *, post: Post, start_date: datetime.date, exclude: Appointment | None = None
+) -> list[validation.Violation]:
+    """Would one more holder of POST from START_DATE (open-ended) exceed its headcount?"""
+    others = Appointment.objects.select_for_update().filter(post=post)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    tenures = [
+        Tenure(start=max(start, start_date), end=end)
+        for start, end in others.values_list("start_date", "end_date")
+        if end is None or end >= start_date
+    ]
+    tenures.append(Tenure(start=start_date, end=None))
+    return validation.headcount_violations(
+        title=post.title, headcount=post.headcount, tenures=tenures
+    )
+
+
+def _leadership_violations(*, cadre: Cadre, post: Post) -> list[validation.Violation]:
+    if not post.is_leadership:
+        return []
+    current = Appointment.objects.filter(cadre=cadre, end_date__isnull=True).select_related("post")
+    held = [Held(a.post.title, a.post.is_leadership, a.post.allows_concurrent) for a in current]
+    held.append(Held(post.title, post.is_leadership, post.allows_concurrent))
+    return validation.leadership_violations(name=cadre.name, held=held)
 
 
 @transaction.atomic
@@ -283,17 +373,24 @@ def appointment_create(
 ) -> Appointment:
     """Appoint CADRE to POST from START_DATE.
 
-    Refused when the post is already held by its headcount on that day. With END_CURRENT the
-    cadre's open appointments end the day before (a reassignment); the cadre's unit follows the
-    new post.
+    Refused when the appointment starts before the cadre's work start, when the post would have
+    more holders at once than its headcount, or when the cadre would hold a second leadership
+    post that allows no 兼任. With END_CURRENT the cadre's open appointments end the day before
+    (a reassignment); the cadre's unit follows the new post.
     """
     if post.county_id != cadre.county_id:
         raise ValidationError("岗位与干部不属于同一个县。")
-    holders = Appointment.objects.select_for_update().filter(post=post, end_date__isnull=True)
-    if holders.filter(cadre=cadre).exists():
+    if not post.is_active:
+        raise ValidationError(f"「{post.title}」已撤销，不能任职。")
+    if Appointment.objects.filter(post=post, cadre=cadre, end_date__isnull=True).exists():
         raise ValidationError(f"{cadre.name} 已在「{post.title}」任职。")
-    if holders.count() >= post.headcount:
-        raise ValidationError(f"「{post.title}」职数 {post.headcount} 人已满，请先免去现任人员。")
+    problems = validation.appointment_start_violations(
+        start_date=start_date, work_start_date=cadre.work_start_date
+    )
+    problems += _seat_violations(post=post, start_date=start_date)
+    if not end_current:
+        problems += _leadership_violations(cadre=cadre, post=post)
+    raise_if_any(problems)
     if end_current:
         for current in Appointment.objects.filter(cadre=cadre, end_date__isnull=True):
             appointment_end(
@@ -322,7 +419,7 @@ def appointment_create(
         object_id=appointment.pk,
         county_id=cadre.county_id,
         unit_id=post.unit_id,
-        summary=f"{cadre.name} 任 {post.title}",
+        summary=f"cadre={cadre.pk},post={post.pk}",
     )
     posts_staffing_changed(posts=[post])
     return appointment
@@ -330,16 +427,23 @@ def appointment_create(
 
 @transaction.atomic
 def appointment_end(
-    *, actor: Any, appointment: Appointment, end_date: datetime.date, end_reason: str
+    *,
+    actor: Any,
+    appointment: Appointment,
+    end_date: datetime.date,
+    end_reason: str,
+    end_document_no: str = "",
 ) -> Appointment:
+    """End an appointment (免职) on END_DATE for END_REASON, with the 免职文号 if there is one."""
     if appointment.end_date is not None:
         raise ValidationError("该任职已经结束。")
     if end_date < appointment.start_date:
         raise ValidationError("免职时间不能早于任职时间。")
     appointment.end_date = end_date
     appointment.end_reason = end_reason
+    appointment.end_document_no = end_document_no
     _full_clean(appointment)
-    appointment.save(update_fields=["end_date", "end_reason"])
+    appointment.save(update_fields=["end_date", "end_reason", "end_document_no"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -347,7 +451,8 @@ def appointment_end(
         object_id=appointment.pk,
         county_id=appointment.county_id,
         unit_id=appointment.unit_id,
-        summary=f"免职：{EndReason(end_reason).label}",
+        summary=f"end_date,end_reason{',end_document_no' if end_document_no else ''}"
+        f"（免职：{EndReason(end_reason).label}）",
     )
     posts_staffing_changed(posts=[appointment.post])
     return appointment
@@ -358,24 +463,43 @@ def appointment_update(
     *,
     actor: Any,
     appointment: Appointment,
+    start_date: datetime.date | None = None,
     document_no: str | None = None,
     end_date: datetime.date | None = None,
     end_reason: str | None = None,
+    end_document_no: str | None = None,
 ) -> Appointment:
-    """Change an appointment's document number and, with END_DATE, end it (see appointment_end)."""
+    """Correct an appointment's start date or document number and, with END_DATE, end it (see
+    appointment_end)."""
+    fields: dict[str, Any] = {}
     if document_no is not None:
-        _save_changes(
-            actor=actor,
-            instance=appointment,
-            object_type="appointment",
-            fields={"document_no": document_no},
+        fields["document_no"] = document_no
+    if start_date is not None and start_date != appointment.start_date:
+        problems = validation.appointment_start_violations(
+            start_date=start_date, work_start_date=appointment.cadre.work_start_date
         )
+        if start_date < appointment.start_date:
+            problems += _seat_violations(
+                post=appointment.post, start_date=start_date, exclude=appointment
+            )
+        raise_if_any(problems)
+        if appointment.end_date is not None and appointment.end_date < start_date:
+            raise ValidationError("免职时间不能早于任职时间。")
+        fields["start_date"] = start_date
+    if appointment.end_date is not None and end_document_no is not None:
+        fields["end_document_no"] = end_document_no
+    changed = _save_changes(
+        actor=actor, instance=appointment, object_type="appointment", fields=fields
+    )
+    if "start_date" in changed:
+        posts_staffing_changed(posts=[appointment.post])
     if end_date is not None:
         appointment_end(
             actor=actor,
             appointment=appointment,
             end_date=end_date,
             end_reason=end_reason or EndReason.OTHER,
+            end_document_no=end_document_no or "",
         )
     elif end_reason is not None:
         raise ValidationError("填写了免职原因，但没有免职时间。")
@@ -541,3 +665,62 @@ def annual_reviews_save(*, actor: Any, cadre: Cadre, reviews: dict[int, str]) ->
             summary=f"年度考核 {changed} 年",
         )
     return changed
+
+
+@transaction.atomic
+def correction_request_create(
+    *, actor: Any, field: str, text: str, cadre: Cadre | None = None, post: Post | None = None
+) -> CorrectionRequest:
+    """A unit head asks the organization department to correct a record of their unit (申请更正).
+
+    The caller has fetched CADRE or POST through the unit head's scope.
+    """
+    subject = cadre or post
+    if subject is None:
+        raise ValidationError("请说明要更正哪一条记录。")
+    request = CorrectionRequest(
+        county_id=subject.county_id,
+        unit_id=subject.unit_id,
+        cadre=cadre,
+        post=post,
+        requested_by=actor,
+        field=field.strip(),
+        text=text.strip(),
+    )
+    _full_clean(request, exclude=["requested_by"])
+    request.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="correction_request",
+        object_id=request.pk,
+        county_id=request.county_id,
+        unit_id=request.unit_id,
+        summary=f"{'cadre' if cadre else 'post'} {subject.pk}",
+    )
+    return request
+
+
+@transaction.atomic
+def correction_request_close(
+    *, actor: Any, request: CorrectionRequest, resolution: str = ""
+) -> CorrectionRequest:
+    """The organization department closes a correction request, saying what it did."""
+    if request.status != CorrectionStatus.OPEN:
+        raise ValidationError("该更正申请已经处理。")
+    request.status = CorrectionStatus.CLOSED
+    request.closed_by = actor
+    request.closed_at = timezone.now()
+    request.resolution = resolution.strip()
+    _full_clean(request, exclude=["requested_by", "closed_by"])
+    request.save(update_fields=["status", "closed_by", "closed_at", "resolution"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="correction_request",
+        object_id=request.pk,
+        county_id=request.county_id,
+        unit_id=request.unit_id,
+        summary="status,resolution",
+    )
+    return request

@@ -26,10 +26,11 @@ def require_org_department(actor: Any, *, county_id: int) -> None:
         raise PermissionDenied(_("只有本县组织部可以办理此项工作。"))
 
 
-def require_not_future(day: datetime.date, *, label: str) -> None:
-    """Refuse a date after today: the pipeline records what happened, not plans."""
+def require_not_future(day: datetime.date, *, label: str, field: str | None = None) -> None:
+    """Refuse a date after today: the pipeline records what happened, not plans. FIELD names
+    the form field of the date, for the page to show the refusal beside it."""
     if day > timezone.localdate():
-        raise ValidationError(_("%(label)s不能晚于今天。") % {"label": label})
+        raise ValidationError(_("%(label)s不能晚于今天。") % {"label": label}, field=field)
 
 
 def can_write(user: Any) -> bool:

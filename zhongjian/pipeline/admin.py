@@ -3,15 +3,13 @@ written through the pipeline pages only, so that every rule and audit row applie
 
 from django.contrib import admin
 
-from zhongjian.accounts.roles import Role
-from zhongjian.core.admin import RoleAdmin
+from zhongjian.core.admin import CountyRuleAdmin
+from zhongjian.core.models import AuditObject
 from zhongjian.pipeline.models import EligibilityRule
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(RoleAdmin):
-    roles = (Role.ORG_DEPARTMENT,)
-    county_field = None
-    audit_object_type = "eligibility_rule"
+class EligibilityRuleAdmin(CountyRuleAdmin):
+    audit_object_type = AuditObject.ELIGIBILITY_RULE
     list_display = ("key", "value", "effective_from", "legal_basis")
     list_filter = ("key",)

@@ -10,24 +10,31 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhongjian.accounts.roles import Role
-from zhongjian.core.api import LimitOffset
+from zhongjian.core.api import MAX_ID, ObjectId, Pagination, RegistryDate, Text, api_user
 from zhongjian.core.holidays import work_calendar
+from zhongjian.org.choices import Tier, UnitKind
 from zhongjian.org.selectors import cadre_get, post_get
 from zhongjian.pipeline.access import READ_ROLES, WRITE_ROLES
-from zhongjian.pipeline.choices import SelectionStage
+from zhongjian.pipeline.choices import (
+    CandidateOutcome,
+    DeclineReason,
+    DepartureKind,
+    DestinationLevel,
+    ExitReason,
+    SelectionStage,
+)
 from zhongjian.pipeline.models import Candidate, Departure, SelectionProcess, Vacancy
-from zhongjian.pipeline.selectors.bench import bench_posts
-from zhongjian.pipeline.selectors.departures import departure_get, departure_list
-from zhongjian.pipeline.selectors.indicators import pipeline_indicators
-from zhongjian.pipeline.selectors.selection import candidate_get, process_get, process_list
-from zhongjian.pipeline.selectors.vacancies import vacancy_list
+from zhongjian.pipeline.selectors import bench as bench_selectors
+from zhongjian.pipeline.selectors import departures as departure_selectors
+from zhongjian.pipeline.selectors import indicators as indicator_selectors
+from zhongjian.pipeline.selectors import selection as selection_selectors
+from zhongjian.pipeline.selectors import vacancies as vacancy_selectors
 from zhongjian.pipeline.services import departures as departure_services
 from zhongjian.pipeline.services import selection as selection_services
 from zhongjian.pipeline.workflow import allowed_targets
@@ -35,21 +42,9 @@ from zhongjian.pipeline.workflow import allowed_targets
 router = Router(tags=["提拔·流动"])
 
 
-def _caller(request: HttpRequest) -> Any:
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user
-
-
-def _user(request: HttpRequest, roles: tuple[str, ...]) -> Any:
-    """The calling user, refused with 403 unless their role is one of ROLES."""
-    user = _caller(request)
-    if getattr(user, "role", None) not in roles:
-        raise PermissionDenied
-    return user
-
-
 def _is_org(context: Any) -> bool:
-    return getattr(_caller(context["request"]), "role", None) == Role.ORG_DEPARTMENT
+    request = context["request"]
+    return getattr(api_user(request, *READ_ROLES), "role", None) == Role.ORG_DEPARTMENT
 
 
 class VacancyOut(Schema):
@@ -58,7 +53,7 @@ class VacancyOut(Schema):
     post_title: str = Field(..., alias="post.title")
     unit_id: int
     unit_name: str = Field(..., alias="unit.name")
-    tier: str = Field(..., alias="post.tier")
+    tier: Tier = Field(..., alias="post.tier")
     opened_on: datetime.date
     closed_on: datetime.date | None
     seats: int
@@ -76,7 +71,7 @@ class ProcessOut(Schema):
     unit_id: int
     unit_name: str = Field(..., alias="unit.name")
     vacancy_id: int | None
-    stage: str
+    stage: SelectionStage
     stage_label: str
     started_on: datetime.date
     notice_started_on: datetime.date | None
@@ -101,9 +96,9 @@ class CandidateOut(Schema):
     vetting_rank: int | None
     vetted_on: datetime.date | None
     is_chosen: bool
-    outcome: str
+    outcome: CandidateOutcome
     outcome_on: datetime.date | None
-    decline_reason: str | None = None
+    decline_reason: DeclineReason | None = None
 
     @staticmethod
     def resolve_decline_reason(obj: Candidate, context: Any) -> str | None:
@@ -114,7 +109,7 @@ class CandidateOut(Schema):
 
 class ProcessDetailOut(ProcessOut):
     candidates: list[CandidateOut]
-    allowed_targets: list[str]
+    allowed_targets: list[SelectionStage]
     notice_ends_on: datetime.date | None
 
     @staticmethod
@@ -127,7 +122,7 @@ class ProcessDetailOut(ProcessOut):
     def resolve_notice_ends_on(obj: SelectionProcess) -> datetime.date | None:
         if obj.notice_started_on is None:
             return None
-        return work_calendar().end_of_public_notice(
+        return work_calendar(county_id=obj.county_id).end_of_public_notice(
             start=obj.notice_started_on, days=obj.notice_working_days
         )
 
@@ -137,13 +132,13 @@ class DepartureOut(Schema):
     cadre_id: int
     cadre_name: str = Field(..., alias="cadre.name")
     unit_id: int
-    kind: str
-    destination_level: str
+    kind: DepartureKind
+    destination_level: DestinationLevel
     destination: str
     departed_on: datetime.date
     planned_return_on: datetime.date | None
     returned_on: datetime.date | None
-    tier: str
+    tier: Tier
     held_leadership: bool
     overdue: bool
 
@@ -156,95 +151,110 @@ class BenchPostOut(Schema):
     post_id: int = Field(..., alias="pk")
     post_title: str = Field(..., alias="title")
     unit_name: str = Field(..., alias="unit.name")
-    tier: str
+    tier: Tier
     ready_now: int
     ready_soon: int
 
 
+Id = Field(..., ge=1, le=MAX_ID)
+
+
 class ProcessIn(Schema):
-    post_id: int
-    started_on: datetime.date
-    reason: str = ""
+    post_id: int = Id
+    started_on: RegistryDate
+    reason: Text(2000, min_length=0) = ""  # type: ignore[valid-type]
 
 
 class TransitionIn(Schema):
-    target: str
-    on: datetime.date
-    note: str = ""
-    notice_started_on: datetime.date | None = None
-    document_no: str = ""
+    target: SelectionStage
+    on: RegistryDate
+    note: Text(2000, min_length=0) = ""  # type: ignore[valid-type]
+    notice_started_on: RegistryDate | None = None
+    document_no: Text(64, min_length=0) = ""  # type: ignore[valid-type]
 
 
 class CandidateIn(Schema):
-    cadre_id: int
-    added_on: datetime.date
+    cadre_id: int = Id
+    added_on: RegistryDate
 
 
 class CandidatePatch(Schema):
-    votes: int | None = Field(None, ge=0)
+    votes: int | None = Field(None, ge=0, le=100_000)
     is_vetting_target: bool | None = None
-    vetting_score: Decimal | None = Field(None, ge=0, le=100)
-    vetting_rank: int | None = Field(None, ge=1)
-    vetting_notes: str | None = None
-    vetted_on: datetime.date | None = None
+    vetting_score: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    vetting_rank: int | None = Field(None, ge=1, le=10_000)
+    vetting_notes: Text(2000, min_length=0) | None = None  # type: ignore[valid-type]
+    vetted_on: RegistryDate | None = None
     is_chosen: bool | None = None
 
 
 class DeclineIn(Schema):
-    declined_on: datetime.date
-    reason: str
-    note: str = ""
+    declined_on: RegistryDate
+    reason: DeclineReason
+    note: Text(2000, min_length=0) = ""  # type: ignore[valid-type]
 
 
 class DepartureIn(Schema):
-    cadre_id: int
-    kind: str
-    destination_level: str
-    departed_on: datetime.date
-    destination: str = ""
-    planned_return_on: datetime.date | None = None
-    note: str = ""
+    cadre_id: int = Id
+    kind: DepartureKind
+    destination_level: DestinationLevel
+    departed_on: RegistryDate
+    destination: Text(100, min_length=0) = ""  # type: ignore[valid-type]
+    planned_return_on: RegistryDate | None = None
+    note: Text(2000, min_length=0) = ""  # type: ignore[valid-type]
 
 
 class ExitInterviewIn(Schema):
+    interviewed_on: RegistryDate
+    reasons: list[ExitReason]  # type: ignore[valid-type]
+    details: Text(2000, min_length=0) = ""  # type: ignore[valid-type]
+    would_return_if: Text(2000, min_length=0) = ""  # type: ignore[valid-type]
+
+
+class ExitInterviewOut(Schema):
+    departure_id: int
     interviewed_on: datetime.date
-    reasons: list[str]
-    details: str = ""
-    would_return_if: str = ""
+    reasons: list[ExitReason]  # type: ignore[valid-type]
 
 
 YearFilter = Query[int | None, {"ge": 1900, "le": 2100}]
 
 
 class VacancyFilters(Schema):
-    unit_kind: str = ""
-    tier: str = ""
+    unit_kind: UnitKind | None = None
+    tier: Tier | None = None
     over_six_months: bool = False
 
 
 @router.get("/vacancies", response=list[VacancyOut], summary="空缺岗位（进行中的空缺）")
-@paginate(LimitOffset)
-def vacancies(request: HttpRequest, filters: Query[VacancyFilters]) -> Any:
-    user = _user(request, READ_ROLES)
-    return vacancy_list(user=user, today=timezone.localdate(), **filters.dict())
+@paginate(Pagination)
+def vacancy_list(request: HttpRequest, filters: Query[VacancyFilters]) -> Any:
+    user = api_user(request, *READ_ROLES)
+    return vacancy_selectors.vacancy_list(
+        user=user,
+        today=timezone.localdate(),
+        unit_kind=filters.unit_kind or "",
+        tier=filters.tier or "",
+        over_six_months=filters.over_six_months,
+    )
 
 
 @router.get("/processes", response=list[ProcessOut], summary="选任流程")
-@paginate(LimitOffset)
-def processes(request: HttpRequest, stage: str = "") -> Any:
-    user = _user(request, READ_ROLES)
-    return process_list(user=user, stage=stage)
+@paginate(Pagination)
+def process_list(request: HttpRequest, stage: SelectionStage | None = None) -> Any:
+    user = api_user(request, *READ_ROLES)
+    return selection_selectors.process_list(user=user, stage=stage or "")
 
 
 @router.get("/processes/{pk}", response=ProcessDetailOut, summary="选任流程详情")
-def process_detail(request: HttpRequest, pk: int) -> SelectionProcess:
-    user = _user(request, READ_ROLES)
-    return process_get(user=user, pk=pk)
+def process_get(request: HttpRequest, pk: ObjectId) -> SelectionProcess:
+    user = api_user(request, *READ_ROLES)
+    return selection_selectors.process_get(user=user, pk=pk)
 
 
 @router.post("/processes", response={201: ProcessOut}, summary="启动选任（动议）")
-def process_create(request: HttpRequest, payload: ProcessIn) -> Status[SelectionProcess]:
-    user = _user(request, WRITE_ROLES)
+def process_start(request: HttpRequest, payload: ProcessIn) -> Status[SelectionProcess]:
+    user = api_user(request, *WRITE_ROLES)
     post = post_get(user=user, pk=payload.post_id)
     process = selection_services.process_start(
         actor=user, post=post, started_on=payload.started_on, reason=payload.reason
@@ -253,20 +263,22 @@ def process_create(request: HttpRequest, payload: ProcessIn) -> Status[Selection
 
 
 @router.post("/processes/{pk}/transition", response=ProcessDetailOut, summary="流程转到下一环节")
-def process_transition(request: HttpRequest, pk: int, payload: TransitionIn) -> SelectionProcess:
-    user = _user(request, WRITE_ROLES)
+def process_transition(
+    request: HttpRequest, pk: ObjectId, payload: TransitionIn
+) -> SelectionProcess:
+    user = api_user(request, *WRITE_ROLES)
     selection_services.process_transition(
-        actor=user, process=process_get(user=user, pk=pk), **payload.dict()
+        actor=user, process=selection_selectors.process_get(user=user, pk=pk), **payload.dict()
     )
-    return process_get(user=user, pk=pk)
+    return selection_selectors.process_get(user=user, pk=pk)
 
 
 @router.post("/processes/{pk}/candidates", response={201: CandidateOut}, summary="增加人选")
-def candidate_create(request: HttpRequest, pk: int, payload: CandidateIn) -> Status[Candidate]:
-    user = _user(request, WRITE_ROLES)
+def candidate_add(request: HttpRequest, pk: ObjectId, payload: CandidateIn) -> Status[Candidate]:
+    user = api_user(request, *WRITE_ROLES)
     candidate = selection_services.candidate_add(
         actor=user,
-        process=process_get(user=user, pk=pk),
+        process=selection_selectors.process_get(user=user, pk=pk),
         cadre=cadre_get(user=user, pk=payload.cadre_id),
         added_on=payload.added_on,
     )
@@ -274,51 +286,55 @@ def candidate_create(request: HttpRequest, pk: int, payload: CandidateIn) -> Sta
 
 
 @router.patch("/candidates/{pk}", response=CandidateOut, summary="填写推荐、考察或决定情况")
-def candidate_patch(request: HttpRequest, pk: int, payload: CandidatePatch) -> Candidate:
-    user = _user(request, WRITE_ROLES)
+def candidate_update(request: HttpRequest, pk: ObjectId, payload: CandidatePatch) -> Candidate:
+    user = api_user(request, *WRITE_ROLES)
     fields = payload.dict(exclude_unset=True)
     return selection_services.candidate_update(
-        actor=user, candidate=candidate_get(user=user, pk=pk), **fields
+        actor=user, candidate=selection_selectors.candidate_get(user=user, pk=pk), **fields
     )
 
 
 @router.post("/candidates/{pk}/decline", response={201: CandidateOut}, summary="记录不接受提拔")
-def candidate_decline(request: HttpRequest, pk: int, payload: DeclineIn) -> Status[Candidate]:
-    user = _user(request, WRITE_ROLES)
+def candidate_decline(request: HttpRequest, pk: ObjectId, payload: DeclineIn) -> Status[Candidate]:
+    user = api_user(request, *WRITE_ROLES)
     decline = selection_services.candidate_decline(
-        actor=user, candidate=candidate_get(user=user, pk=pk), **payload.dict()
+        actor=user, candidate=selection_selectors.candidate_get(user=user, pk=pk), **payload.dict()
     )
     return Status(201, decline.candidate)
 
 
 @router.get("/departures", response=list[DepartureOut], summary="离岗记录")
-@paginate(LimitOffset)
-def departures(
+@paginate(Pagination)
+def departure_list(
     request: HttpRequest,
-    kind: str = "",
+    kind: DepartureKind | None = None,
     year: YearFilter = None,
     overdue: bool = False,
 ) -> Any:
-    user = _user(request, READ_ROLES)
-    return departure_list(
-        user=user, today=timezone.localdate(), kind=kind, year=year, overdue_only=overdue
+    user = api_user(request, *READ_ROLES)
+    return departure_selectors.departure_list(
+        user=user, today=timezone.localdate(), kind=kind or "", year=year, overdue_only=overdue
     )
 
 
 @router.post("/departures", response={201: DepartureOut}, summary="登记离岗")
-def departure_create(request: HttpRequest, payload: DepartureIn) -> Status[Departure]:
-    user = _user(request, WRITE_ROLES)
+def departure_record(request: HttpRequest, payload: DepartureIn) -> Status[Departure]:
+    user = api_user(request, *WRITE_ROLES)
     fields = payload.dict()
     cadre = cadre_get(user=user, pk=fields.pop("cadre_id"))
     departure = departure_services.departure_record(actor=user, cadre=cadre, **fields)
     return Status(201, departure)
 
 
-@router.put("/departures/{pk}/exit-interview", summary="记录离岗谈话")
-def exit_interview(request: HttpRequest, pk: int, payload: ExitInterviewIn) -> dict[str, Any]:
-    user = _user(request, WRITE_ROLES)
+@router.put("/departures/{pk}/exit-interview", response=ExitInterviewOut, summary="记录离岗谈话")
+def exit_interview_record(
+    request: HttpRequest, pk: ObjectId, payload: ExitInterviewIn
+) -> dict[str, Any]:
+    user = api_user(request, *WRITE_ROLES)
     interview = departure_services.exit_interview_record(
-        actor=user, departure=departure_get(user=user, pk=pk), **payload.dict()
+        actor=user,
+        departure=departure_selectors.departure_get(user=user, pk=pk),
+        **payload.dict(),
     )
     return {
         "departure_id": interview.departure_id,
@@ -328,16 +344,16 @@ def exit_interview(request: HttpRequest, pk: int, payload: ExitInterviewIn) -> d
 
 
 @router.get("/bench", response=list[BenchPostOut], summary="后备梯队（每个中层岗位）")
-@paginate(LimitOffset)
-def bench(request: HttpRequest, tier: str = "", empty_only: bool = False) -> Any:
-    user = _user(request, READ_ROLES)
-    return bench_posts(user=user, tier=tier, empty_only=empty_only)
+@paginate(Pagination)
+def bench_posts(request: HttpRequest, tier: Tier | None = None, empty_only: bool = False) -> Any:
+    user = api_user(request, *READ_ROLES)
+    return bench_selectors.bench_posts(user=user, tier=tier or "", empty_only=empty_only)
 
 
 @router.get("/indicators", summary="提拔·流动指标")
-def indicators(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request, READ_ROLES)
-    figures = pipeline_indicators(user=user, today=timezone.localdate())
+def pipeline_indicators(request: HttpRequest) -> dict[str, Any]:
+    user = api_user(request, *READ_ROLES)
+    figures = indicator_selectors.pipeline_indicators(user=user, today=timezone.localdate())
     out = dataclasses.asdict(figures)
     out["upward_fuke_percent"] = figures.upward_fuke_percent
     out["posts_vacant_over_six_months_percent"] = figures.posts_vacant_over_six_months_percent

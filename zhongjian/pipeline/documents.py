@@ -145,6 +145,9 @@ def render_docx(
     value is refused rather than printed, so no document leaves with "{{…}}" in it.
     """
     document = _open(template)
+    # Templates stored before external references were refused are checked again here.
+    if outside := external_references(template=template):
+        raise ValidationError(" ".join(outside), errors=outside)
     missing = sorted(_placeholders(document).difference(context))
     if missing:
         raise ValidationError(
@@ -192,13 +195,82 @@ def template_placeholders(*, template: bytes) -> set[str]:
     return _placeholders(_open(template))
 
 
+# Field codes that make Word fetch or embed something from elsewhere when the document opens or
+# its fields update (a remote picture, another file's text, a DDE link to a program).
+_FETCHING_FIELDS = re.compile(
+    r"\b(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT|AUTOTEXTLIST|DATABASE)\b",
+    re.IGNORECASE,
+)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+# No entities, no DTDs, no network: the parts of an uploaded file are untrusted.
+_SAFE_XML = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
+
+
+def external_references(*, template: bytes) -> list[str]:
+    """Everything in TEMPLATE that reaches outside the file (issue #8.10), as messages: external
+    relationships (TargetMode="External": a remote image, a linked object, a hyperlink), an
+    attached template (attachedTemplate, which Word loads from its path or URL, even file://),
+    frames of other files, and field codes that fetch (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE…).
+
+    A generated document copies its template, so whoever opened it would make that request, or
+    send their Windows credentials to that address. Such templates are refused, never repaired.
+    """
+    problems: list[str] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(template))
+    except zipfile.BadZipFile:
+        return []  # _open reports a damaged file
+    with archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not name.endswith((".rels", ".xml")):
+                continue
+            try:
+                root = etree.fromstring(archive.read(info), _SAFE_XML)
+            except etree.XMLSyntaxError:
+                continue  # _open reports broken XML where it matters
+            if name.endswith(".rels"):
+                for rel in root.iter(f"{{{_REL}}}Relationship"):
+                    kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                    if (
+                        rel.get("TargetMode", "").lower() == "external"
+                        or kind == "attachedTemplate"
+                    ):
+                        problems.append(
+                            _("模板引用了外部地址（%(kind)s：%(target)s），请删除后再上传。")
+                            % {"kind": kind, "target": rel.get("Target", "")[:80]}
+                        )
+                continue
+            if root.find(f".//{{{_W}}}attachedTemplate") is not None:
+                problems.append(
+                    _("模板附加了外部模板（attachedTemplate），请在 Word 中取消后再上传。")
+                )
+            if root.find(f".//{{{_W}}}frameset") is not None:
+                problems.append(_("模板含有框架（frameset），会载入其他文件，请删除后再上传。"))
+            codes = [
+                "".join(t.text or "" for t in paragraph.iter(f"{{{_W}}}instrText"))
+                for paragraph in root.iter(f"{{{_W}}}p")
+            ]
+            codes += [field.get(f"{{{_W}}}instr", "") for field in root.iter(f"{{{_W}}}fldSimple")]
+            for code in codes:
+                if found := _FETCHING_FIELDS.search(code):
+                    problems.append(
+                        _("模板含有会从外部取数据的域代码 %(field)s，请删除该域后再上传。")
+                        % {"field": found.group(1).upper()}
+                    )
+    return list(dict.fromkeys(problems))
+
+
 def validate_template(*, template: bytes, allowed: set[str]) -> list[str]:
     """Problems that make `template` unusable, as messages for the clerk; empty when it is fine."""
     try:
         document = _open(template)
     except ValidationError as error:
         return [error.message]
-    problems = []
+    problems = external_references(template=template)
     for _nodes, text in _paragraphs(document):
         rest = PLACEHOLDER.sub("", text)
         if "{{" in rest or "}}" in rest:

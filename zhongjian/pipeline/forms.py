@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhongjian.core.errors import ValidationError
-from zhongjian.org.choices import MID_LEVEL_TIERS, CadreStatus, UnitKind
+from zhongjian.core.forms import Form
+from zhongjian.org.choices import CadreStatus
 from zhongjian.org.models import Cadre
 from zhongjian.pipeline.choices import (
     BenchReadiness,
@@ -19,9 +19,6 @@ from zhongjian.pipeline.choices import (
     ObjectionStatus,
 )
 from zhongjian.pipeline.documents import MAX_TEMPLATE_BYTES
-
-MID_TIER_CHOICES = [("", _("全部层级"))] + [(t.value, t.label) for t in MID_LEVEL_TIERS]
-UNIT_KIND_CHOICES = [("", _("全部单位类型")), *UnitKind.choices]
 
 
 def _today() -> Any:
@@ -48,23 +45,6 @@ def text_field(label: Any, *, required: bool = False, rows: int = 3) -> forms.Ch
     )
 
 
-def form_errors(form: forms.Form) -> list[str]:
-    """Every error of FORM as “字段：消息”, for an error page or a JSON answer."""
-    return [
-        f"{form.fields[name].label}：{message}" if name in form.fields else str(message)
-        for name, messages in form.errors.items()
-        for message in messages
-    ]
-
-
-def valid_data(form: forms.Form) -> dict[str, Any]:
-    """The cleaned data of FORM, or a ValidationError that views show as a 400 page."""
-    if not form.is_valid():
-        errors = form_errors(form)
-        raise ValidationError(str(_("填写的内容有误：")) + "；".join(errors), errors=errors)
-    return form.cleaned_data
-
-
 class CadreLookupField(forms.CharField):
     """A cadre of the user's county, typed as 人员编号 or as a name that is unique."""
 
@@ -88,7 +68,7 @@ class CadreLookupField(forms.CharField):
         raise forms.ValidationError(_("没有找到这名在职干部，请核对人员编号或姓名。"))
 
 
-class CountyForm(forms.Form):
+class CountyForm(Form):
     """A form whose cadre lookups stay inside the county of the signed-in user."""
 
     def __init__(self, *args: Any, county_id: int | None = None, **kwargs: Any) -> None:
@@ -98,24 +78,19 @@ class CountyForm(forms.Form):
                 field.county_id = county_id
 
 
-class VacancyFilterForm(forms.Form):
-    unit_kind = forms.ChoiceField(label=_("单位类型"), choices=UNIT_KIND_CHOICES, required=False)
-    tier = forms.ChoiceField(label=_("层级"), choices=MID_TIER_CHOICES, required=False)
-    over_six_months = forms.BooleanField(label=_("只看空缺超过6个月"), required=False)
-
-
-class BenchFilterForm(forms.Form):
-    unit_kind = forms.ChoiceField(label=_("单位类型"), choices=UNIT_KIND_CHOICES, required=False)
-    tier = forms.ChoiceField(label=_("层级"), choices=MID_TIER_CHOICES, required=False)
-    empty_only = forms.BooleanField(label=_("只看无后备的岗位"), required=False)
-
-
-class ProcessStartForm(forms.Form):
+class ProcessStartForm(Form):
     started_on = date_field(_("动议时间"))
-    reason = text_field(_("动议理由"))
+    reason = text_field(_("动议理由"), required=True)
+    override_reason = text_field(_("另行启动的理由"), required=True, rows=2)
+
+    def __init__(self, *args: Any, covered: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Asked only when every vacant seat already has a selection running.
+        if not covered:
+            del self.fields["override_reason"]
 
 
-class ProcessUpdateForm(forms.Form):
+class ProcessUpdateForm(Form):
     reason = text_field(_("动议理由"))
     recommendation_voters = forms.IntegerField(
         label=_("参加民主推荐人数"), required=False, min_value=1, max_value=100000
@@ -127,12 +102,12 @@ class CandidateAddForm(CountyForm):
     added_on = date_field(_("列入人选时间"))
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(Form):
     votes = forms.IntegerField(label=_("得票"), min_value=0, max_value=100000)
     is_vetting_target = forms.BooleanField(label=_("确定为考察对象"), required=False)
 
 
-class VettingForm(forms.Form):
+class VettingForm(Form):
     vetting_score = forms.DecimalField(
         label=_("考察得分"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
@@ -141,30 +116,37 @@ class VettingForm(forms.Form):
     vetted_on = date_field(_("考察完成时间"))
 
 
-class DeclineForm(forms.Form):
-    declined_on = date_field(_("不接受时间"))
+class ChooseForm(Form):
+    """Choosing the candidate to appoint (拟任人选): nothing to type."""
+
+    def clean(self) -> dict[str, Any]:
+        return {"is_chosen": True}
+
+
+class DeclineForm(Form):
+    declined_on = date_field(_("不接受时间"), initial=None)
     reason = forms.ChoiceField(label=_("主要原因"), choices=DeclineReason.choices)
     note = text_field(_("具体情况"))
 
 
-class WithdrawForm(forms.Form):
-    on = date_field(_("退出时间"))
+class WithdrawForm(Form):
+    on = date_field(_("退出时间"), initial=None)
     note = text_field(_("退出原因"), required=True)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     on = date_field(_("办理日期"))
     note = text_field(_("说明"), rows=2)
     notice_started_on = date_field(_("公示开始时间"), required=False, initial=None)
     document_no = forms.CharField(label=_("任职文号"), max_length=64, required=False)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(Form):
     received_on = date_field(_("收到时间"))
     summary = text_field(_("反映的问题"), required=True)
 
 
-class ObjectionResolveForm(forms.Form):
+class ObjectionResolveForm(Form):
     status = forms.ChoiceField(
         label=_("核查结果"),
         choices=[c for c in ObjectionStatus.choices if c[0] != ObjectionStatus.OPEN],
@@ -180,14 +162,18 @@ class BenchAddForm(CountyForm):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class BenchReadinessForm(forms.Form):
+class BenchReadinessForm(Form):
     readiness = forms.ChoiceField(label=_("成熟度"), choices=BenchReadiness.choices)
 
 
-class DateForm(forms.Form):
-    """One date: a bench removal, a return from secondment."""
+class BenchRemoveForm(Form):
+    removed_on = date_field(_("移出时间"), initial=None)
 
-    on = date_field(_("日期"))
+
+class ReturnForm(Form):
+    """A return from secondment: the day is chosen, never assumed to be today."""
+
+    returned_on = date_field(_("返回时间"), initial=None)
 
 
 class DepartureForm(CountyForm):
@@ -206,7 +192,7 @@ class DepartureForm(CountyForm):
         return data
 
 
-class ExitInterviewForm(forms.Form):
+class ExitInterviewForm(Form):
     interviewed_on = date_field(_("谈话时间"))
     reasons = forms.MultipleChoiceField(
         label=_("离岗原因（可多选）"),
@@ -217,7 +203,7 @@ class ExitInterviewForm(forms.Form):
     would_return_if = text_field(_("什么条件下愿意回来"))
 
 
-class ResignationApplicationForm(forms.Form):
+class ResignationApplicationForm(Form):
     on = date_field(_("报告日期"))
     reasons = forms.MultipleChoiceField(
         label=_("辞职原因（可多选）"),
@@ -228,7 +214,7 @@ class ResignationApplicationForm(forms.Form):
     details = text_field(_("具体情况"), rows=4)
 
 
-class TemplateUploadForm(forms.Form):
+class TemplateUploadForm(Form):
     kind = forms.ChoiceField(label=_("文书类型"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("模板文件（.docx）"))
 

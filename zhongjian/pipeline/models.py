@@ -407,6 +407,16 @@ class DocumentTemplate(models.Model):
 class EligibilityRule(models.Model):
     """A threshold of the eligibility hints, with the date it takes effect and its source."""
 
+    # Empty: the national rule (全国), read-only for county users; set: that county's override.
+    county = models.ForeignKey(
+        "org.County",
+        verbose_name=_("适用县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空为全国规则；填写则只对该县生效，并覆盖同类的全国规则。"),
+    )
     key = models.CharField(_("规则"), max_length=40, choices=EligibilityKey.choices)
     value = models.PositiveSmallIntegerField(_("数值"))
     effective_from = models.DateField(_("生效日期"))

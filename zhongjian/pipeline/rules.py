@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from zhongjian.core.county_rules import effective_rules
 from zhongjian.org.choices import Establishment, Rank, UnitKind
 from zhongjian.org.models import Cadre, Post, RankStepRule
 from zhongjian.org.rules import add_months, rank_service_years
@@ -25,10 +26,16 @@ class Hint:
     text: str
 
 
-def eligibility_thresholds(*, on: datetime.date) -> dict[str, int]:
-    """Each rule's value in force on ON (the newest `effective_from` not after it)."""
+def eligibility_thresholds(*, on: datetime.date, county_id: int | None) -> dict[str, int]:
+    """Each rule's value in force on ON (the newest `effective_from` not after it) in the county
+    (its own rows for a key it overrides, else the national rows)."""
     values: dict[str, int] = {}
-    for rule in EligibilityRule.objects.filter(effective_from__lte=on).order_by("effective_from"):
+    rules = effective_rules(
+        EligibilityRule.objects.filter(effective_from__lte=on),
+        county_id=county_id,
+        key=lambda rule: rule.key,
+    )
+    for rule in sorted(rules, key=lambda rule: rule.effective_from):
         values[rule.key] = rule.value
     missing = set(EligibilityKey.values) - set(values)
     if missing:
@@ -36,10 +43,16 @@ def eligibility_thresholds(*, on: datetime.date) -> dict[str, int]:
     return values
 
 
-def rank_steps(*, on: datetime.date) -> dict[str, RankStepRule]:
-    """The 职级 step rule in force on ON for each rank, keyed by the rank it starts from."""
+def rank_steps(*, on: datetime.date, county_id: int | None) -> dict[str, RankStepRule]:
+    """The 职级 step rule in force on ON in the county for each rank, keyed by the rank it
+    starts from."""
     steps: dict[str, RankStepRule] = {}
-    for rule in RankStepRule.objects.filter(effective_from__lte=on).order_by("effective_from"):
+    rules = effective_rules(
+        RankStepRule.objects.filter(effective_from__lte=on),
+        county_id=county_id,
+        key=lambda rule: rule.from_rank,
+    )
+    for rule in sorted(rules, key=lambda rule: rule.effective_from):
         steps[rule.from_rank] = rule
     return steps
 

@@ -16,8 +16,9 @@ app_name = "pipeline"
 
 urlpatterns = [
     path("", indicators.index, name="index"),
+    path("help/", indicators.indicators_help, name="help"),
     path("vacancies/", vacancies.vacancy_board, name="vacancies"),
-    path("posts/<int:post_pk>/start/", vacancies.process_start_view, name="process_start"),
+    path("posts/<int:post_pk>/start/", selection.process_start_view, name="process_start"),
     path("processes/", selection.process_list_view, name="processes"),
     path("processes/<int:pk>/", selection.process_detail, name="process_detail"),
     path("processes/<int:pk>/update/", selection.process_update_view, name="process_update"),
@@ -46,12 +47,21 @@ urlpatterns = [
     ),
     path("bench/", bench.bench_board, name="bench"),
     path("posts/<int:post_pk>/bench/", bench.bench_add_view, name="bench_add"),
-    path("bench/<int:pk>/readiness/", bench.bench_readiness_view, name="bench_readiness"),
+    path("bench/<int:pk>/", bench.bench_entry_view, name="bench_entry"),
+    path(
+        "bench/<int:pk>/readiness/",
+        bench.bench_set_readiness_view,
+        name="bench_set_readiness",
+    ),
     path("bench/<int:pk>/remove/", bench.bench_remove_view, name="bench_remove"),
     path("departures/", departures.departure_list_view, name="departures"),
-    path("departures/new/", departures.departure_new, name="departure_new"),
+    path("departures/new/", departures.departure_record_view, name="departure_record"),
     path("departures/<int:pk>/", departures.departure_detail, name="departure_detail"),
-    path("departures/<int:pk>/interview/", departures.exit_interview_view, name="exit_interview"),
+    path(
+        "departures/<int:pk>/interview/",
+        departures.exit_interview_record_view,
+        name="exit_interview_record",
+    ),
     path(
         "departures/<int:pk>/return/", departures.secondment_return_view, name="secondment_return"
     ),

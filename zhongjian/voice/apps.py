@@ -11,8 +11,15 @@ class VoiceConfig(AppConfig):
     verbose_name = "思想动态·心声"
 
     def ready(self) -> None:
-        import jieba
+        from django.db.models.signals import post_delete, post_save
 
-        # jieba sets its logger to DEBUG on import, which prints dictionary-loading chatter twice
-        # on every start; only its warnings are of interest.
-        jieba.setLogLevel(logging.WARNING)
+        from zhongjian.org.models import Cadre
+        from zhongjian.voice.services.answering import forget_name_stamps
+
+        # jieba is imported lazily where search or emotion runs (about 100 MB): only its
+        # warnings are of interest once it loads.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        # A saved or deleted cadre changes the names to mask at once (bulk writes, which send
+        # no signal, are seen within NAME_STAMP_SECONDS).
+        post_save.connect(forget_name_stamps, sender=Cadre, dispatch_uid="voice-names-save")
+        post_delete.connect(forget_name_stamps, sender=Cadre, dispatch_uid="voice-names-delete")

@@ -14,6 +14,13 @@ class WaveStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class InvitationMode(models.TextChoices):
+    """How a wave's invitations reach cadres; a wave uses one, so nobody can answer twice."""
+
+    SLIPS = "slips", _("纸质邀请码（按组随机发放）")
+    ONLINE = "online", _("在线领取（盲签名，系统不知道谁领了哪个码）")
+
+
 class AgeBand(models.TextChoices):
     """Ten-year age bands (10 岁一档), the finest age a response may carry."""
 

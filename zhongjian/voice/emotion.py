@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-import jieba
+from django.utils.translation import gettext_lazy as _
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "dutir_emotions.tsv"
 
@@ -32,6 +33,18 @@ class Emotion(StrEnum):
     DISGUST = "恶"  # annoyance, loathing, blame, envy, doubt
     SURPRISE = "惊"
 
+
+# What each class means, for chart labels: the single characters alone read wrongly (“好 85%”
+# beside a list of complaints reads as “good”, but it counts praise and trust words).
+EMOTION_LABELS = {
+    Emotion.GOOD: _("赞许·信任"),
+    Emotion.JOY: _("喜悦·轻松"),
+    Emotion.SORROW: _("悲伤·失望"),
+    Emotion.ANGER: _("愤怒"),
+    Emotion.FEAR: _("担忧·恐惧"),
+    Emotion.DISGUST: _("不满·厌烦"),
+    Emotion.SURPRISE: _("惊讶"),
+}
 
 # A negator at most this many tokens before an emotion word (within the clause) negates it.
 NEGATION_WINDOW = 2
@@ -115,11 +128,13 @@ def _lexicon() -> dict[str, Emotion]:
 
 
 @functools.cache
-def _tokenizer() -> jieba.Tokenizer:
+def _tokenizer() -> Any:
     """A jieba tokenizer of its own that keeps every Chinese lexicon word in one piece.
 
     Its own instance, so that the lexicon does not change how the rest of Zhongjian segments.
     """
+    import jieba  # loaded only where emotion profiles run (about 100 MB)
+
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word in _lexicon():

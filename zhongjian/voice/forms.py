@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhongjian.org.models import Unit
-from zhongjian.voice.choices import BoardCategory
+from zhongjian.voice.choices import BoardCategory, InvitationMode
 from zhongjian.voice.selectors.instruments import InstrumentEntry
 from zhongjian.voice.services.instruments import SCALES
 from zhongjian.voice.services.waves import MAX_K
@@ -51,6 +51,13 @@ class WaveForm(forms.Form):
         initial=10,
     )
     closes_on = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    invitation_mode = forms.ChoiceField(
+        label=_("邀请方式"),
+        choices=InvitationMode.choices,
+        initial=InvitationMode.SLIPS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(
         self, *args: Any, units: list[Unit], instruments: list[InstrumentEntry], **kwargs: Any
@@ -78,6 +85,7 @@ class WaveForm(forms.Form):
             "mid_level_only": data["mid_level_only"],
             "instrument_refs": data["instruments"],
             "k": data["k"],
+            "invitation_mode": data["invitation_mode"] or InvitationMode.SLIPS,
             "free_text_prompt": data["free_text_prompt"],
             "free_text_k": data["free_text_k"],
             "closes_on": data["closes_on"],

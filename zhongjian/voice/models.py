@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongjian.core.errors import Conflict
 from zhongjian.org.choices import Gender, Tier, UnitKind
-from zhongjian.voice.choices import AgeBand, BoardCategory, ModerationStatus, WaveStatus
+from zhongjian.voice.choices import (
+    AgeBand,
+    BoardCategory,
+    InvitationMode,
+    ModerationStatus,
+    WaveStatus,
+)
 from zhongjian.voice.instrument_spec import Instrument, instrument_from_spec
 
 
@@ -67,6 +73,7 @@ WAVE_LOCKED_FIELDS = (
     "free_text_prompt",
     "free_text_k",
     "opened_on",
+    "invitation_mode",
 )
 
 
@@ -92,6 +99,9 @@ class Wave(models.Model):
     # items and scoring it was answered with.
     instrument_specs = models.JSONField(_("测评工具"), default=list)
     k = models.PositiveSmallIntegerField(_("匿名阈值 k"), default=5)
+    invitation_mode = models.CharField(
+        _("邀请方式"), max_length=16, choices=InvitationMode.choices, default=InvitationMode.SLIPS
+    )
     free_text_prompt = models.CharField(_("开放题"), max_length=200, blank=True)
     free_text_k = models.PositiveSmallIntegerField(_("开放题匿名阈值"), default=10)
     status = models.CharField(
@@ -129,13 +139,25 @@ class Wave(models.Model):
         super().save(*args, **kwargs)
 
     def instruments(self) -> list[Instrument]:
-        """The wave's instruments, parsed once per instance (a bulk submission asks per answer)."""
+        """The wave's instruments, parsed once per instance, and once per process for an opened
+        wave (its specifications are locked), so that a submission does not re-validate them."""
         specs = self.instrument_specs
         parsed = self.__dict__.get("_parsed_instruments")
         if parsed is None or parsed[0] is not specs:
-            parsed = (specs, [instrument_from_spec(spec) for spec in specs])
+            shared = _OPENED_INSTRUMENTS.get(self.pk) if self.status != WaveStatus.DRAFT else None
+            if shared is None or shared[0] != specs:
+                shared = (specs, [instrument_from_spec(spec) for spec in specs])
+                if self.status != WaveStatus.DRAFT and self.pk is not None:
+                    if len(_OPENED_INSTRUMENTS) > 256:
+                        _OPENED_INSTRUMENTS.clear()
+                    _OPENED_INSTRUMENTS[self.pk] = shared
+            parsed = (specs, shared[1])
             self.__dict__["_parsed_instruments"] = parsed
         return parsed[1]
+
+
+# Parsed instruments of opened waves by wave id (their specifications can no longer change).
+_OPENED_INSTRUMENTS: dict[int, tuple[Any, list[Instrument]]] = {}
 
 
 class WaveGroup(models.Model):
@@ -190,6 +212,74 @@ class WaveToken(models.Model):
         verbose_name = _("邀请码")
         verbose_name_plural = _("邀请码")
         indexes = [models.Index(fields=["wave", "used"])]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class WaveGroupKey(models.Model):
+    """The RSA key (RFC 9474 blind signatures) a group's members draw their online codes with.
+
+    One key per group, so that a valid signature says which group answered and nothing more.
+    Created on the group's first draw; the private half is encrypted and erased at closing.
+    """
+
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(WaveGroup, on_delete=models.CASCADE, related_name="keys")
+    modulus = models.TextField()  # hex
+    exponent = models.PositiveIntegerField(default=65537)
+    private_cipher = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("盲签名密钥")
+        verbose_name_plural = _("盲签名密钥")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "group"], name="voice_group_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id} · {self.group_id}"
+
+
+class WaveDraw(models.Model):
+    """That a cadre has drawn an online code of a wave: once per cadre and wave. The code itself
+    was blinded in the browser; nothing here can be matched with a submission."""
+
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    cadre = models.ForeignKey("org.Cadre", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("在线领码记录")
+        verbose_name_plural = _("在线领码记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "wave", "cadre"], name="voice_draw_once_per_cadre"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id} · {self.cadre_id}"
+
+
+class SpentToken(models.Model):
+    """An online code that has been answered with (the keyed hash of its message). Kept apart
+    from the responses and re-shuffled with them, so that neither order nor transaction pairs a
+    spent code with its response."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(WaveGroup, on_delete=models.CASCADE, related_name="spent")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("已使用的在线邀请码")
+        verbose_name_plural = _("已使用的在线邀请码")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "wave", "digest"], name="voice_spent_once")
+        ]
 
     def __str__(self) -> str:
         return str(self.pk)

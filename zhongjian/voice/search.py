@@ -7,9 +7,23 @@ query into terms, so that 乡镇晋升 finds a post about 晋升 in a 乡镇 wit
 """
 
 import unicodedata
+from types import ModuleType
 
-import jieba
-import jieba.analyse
+# jieba and its TF-IDF module hold about 100 MB once loaded: imported on first use only, so a
+# worker that serves no board search or post stays small (#16 item 5).
+
+
+def _jieba() -> ModuleType:
+    import jieba
+
+    return jieba
+
+
+def _analyse() -> ModuleType:
+    import jieba.analyse
+
+    return jieba.analyse
+
 
 # Single characters too common to narrow a search.
 _STOP_CHARS = frozenset("的了是在和与及或也都就而被把让给对从向到吗呢吧啊呀么我你他她们这那有个")
@@ -25,7 +39,7 @@ def normalize(text: str) -> str:
 def query_terms(query: str) -> list[str]:
     """The distinct search terms of a query, in order: jieba words without punctuation and
     without single common characters (kept when the query is nothing else)."""
-    words = [word.strip() for word in jieba.cut(normalize(query)[:100])]
+    words = [word.strip() for word in _jieba().cut(normalize(query)[:100])]
     words = [word for word in words if word and any(char.isalnum() for char in word)]
     terms = [word for word in words if not (len(word) == 1 and word in _STOP_CHARS)] or words
     return list(dict.fromkeys(terms))[:MAX_TERMS]
@@ -38,7 +52,7 @@ def search_text_for(*, title: str, body: str) -> str:
 def keywords_for(*, title: str, body: str) -> str:
     """The post's top TF-IDF keywords (title counted twice) as `` kw1 kw2 … `` with outer spaces,
     so that one keyword is matched as `` kw `` and never as part of another."""
-    tags = jieba.analyse.extract_tags(f"{title}\n{title}\n{body}", topK=KEYWORDS)
+    tags = _analyse().extract_tags(f"{title}\n{title}\n{body}", topK=KEYWORDS)
     return " " + " ".join(normalize(tag) for tag in tags) + " "
 
 

@@ -32,9 +32,11 @@ nested dimension would, and suppresses far less.
 
 The guarantee: no hidden cell's ``n`` or total can be computed exactly from the shown cells and
 margins of the same table, and no line's shown parent minus its shown children is a group of
-fewer than k. Not covered, and the caller's concern: bounds from non-negativity
-(two hidden cells that add up to 0 are both 0), other tables over the same responses (use the same
-dimensions and k for every view of a wave), and non-additive statistics (medians, maxima).
+fewer than k. Other tables over the same responses are checked together by
+:func:`disclosed_atoms`, which sees every published cell of a wave as a sum over the finest
+groups of respondents and finds a combination that isolates fewer than k of them (the
+caller hides one more cell and suppresses again). Not covered: bounds from non-negativity
+(two hidden cells that add up to 0 are both 0) and non-additive statistics (medians, maxima).
 
 Comparisons
 -----------
@@ -132,13 +134,15 @@ def suppress_table(
     cells: Mapping[Key, CellStats],
     k: int,
     hierarchies: Mapping[int, Mapping[Hashable, Hashable]] | None = None,
+    hidden: AbstractSet[Key] = frozenset(),
 ) -> SuppressedTable:
     """The table with all its margins, each cell published or suppressed (see the module doc).
 
     ``hierarchies`` maps a dimension's index to ``{value: parent value}``: that dimension's
     margins are then its parents (units add up to their unit kind, kinds to the TOTAL) instead
     of one flat TOTAL; values without a parent add up to the TOTAL directly. Interior keys hold
-    only the lowest values.
+    only the lowest values. ``hidden`` names cells (margins included) to hide from the start,
+    as the check across tables (:func:`disclosed_atoms`) asks.
     """
     _check_k(k)
     parents = {dim: dict(mapping) for dim, mapping in (hierarchies or {}).items()}
@@ -154,6 +158,9 @@ def suppress_table(
         return min(candidates, key=lambda key: (stats[key].n, order[key]), default=None)
 
     status = {key: Status.PRIMARY if stats[key].n < k else Status.PUBLISHED for key in stats}
+    for key in hidden:
+        if status.get(key) is Status.PUBLISHED:
+            status[key] = Status.COMPLEMENTARY
     pending = set(range(len(lines)))
     n = {key: cell.n for key, cell in stats.items()}
     while True:
@@ -364,10 +371,41 @@ def _determined(
     return sorted((hidden[col] for col in _solved_columns(rows)), key=order.__getitem__)
 
 
+def disclosed_atoms(
+    *, published: list[AbstractSet[Hashable]], atoms: Mapping[Hashable, int], k: int
+) -> set[Hashable] | None:
+    """The check across tables: a group of fewer than k respondents that the published cells
+    of ALL tables of a wave give away together, or None.
+
+    ``atoms`` are the finest groups a response can be told apart by (its stored attributes),
+    with their respondent counts; each published cell is the set of atoms it adds up. Every
+    figure of a cell (counts, sums, per-item shares) is the same sum over its atoms, so when a
+    combination of published cells equals an atom, or a set of atoms all with coefficient one,
+    of 1 to k - 1 respondents, those respondents' answers are published: that set is returned.
+    Exact integer elimination; the sets found are the determined atoms and the pivot rows of
+    the reduced system (a sufficient, not exhaustive, search for larger sets).
+    """
+    columns = {atom: index for index, atom in enumerate(atoms)}
+    names = list(atoms)
+    rows = [{columns[atom]: 1 for atom in cell if atom in columns} for cell in published]
+    for row in _reduce([row for row in rows if row]).values():
+        values = set(row.values())
+        if len(values) == 1:
+            group = {names[col] for col in row}
+            if 0 < sum(atoms[atom] for atom in group) < k:
+                return group
+    return None
+
+
 def _solved_columns(rows: list[dict[int, int]]) -> list[int]:
-    """Columns whose value the rows fix: Gauss-Jordan elimination over the integers (exact;
-    each row is kept divided by the gcd of its entries), pivoting on the column that occurs in
-    the fewest pivot rows so that the rows stay sparse."""
+    """Columns whose value the rows fix."""
+    return [pivot for pivot, row in _reduce(rows).items() if len(row) == 1]
+
+
+def _reduce(rows: list[dict[int, int]]) -> dict[int, dict[int, int]]:
+    """The reduced row echelon form by pivot column: Gauss-Jordan elimination over the integers
+    (exact; each row is kept divided by the gcd of its entries), pivoting on the column that
+    occurs in the fewest pivot rows so that the rows stay sparse."""
     pivots: dict[int, dict[int, int]] = {}
     # For each non-pivot column, the pivot rows that hold it.
     holders: dict[int, set[int]] = {}
@@ -390,7 +428,7 @@ def _solved_columns(rows: list[dict[int, int]]) -> list[int]:
             if col != pivot:
                 holders.setdefault(col, set()).add(pivot)
         pivots[pivot] = row
-    return [pivot for pivot, row in pivots.items() if len(row) == 1]
+    return pivots
 
 
 def _combine(row: dict[int, int], pivot_row: dict[int, int], col: int) -> dict[int, int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhongjian.voice.views import answering, board, instruments, reports, waves
+from zhongjian.voice.views import answering, board, instruments, invitations, reports, waves
 
 app_name = "voice"
 
@@ -13,7 +13,9 @@ urlpatterns = [
     path("survey/waves/<int:pk>/close/", waves.wave_close_view, name="wave_close"),
     path("survey/waves/<int:pk>/deadline/", waves.wave_deadline_view, name="wave_deadline"),
     path("survey/waves/<int:pk>/slips/", waves.wave_slips_view, name="wave_slips"),
-    path("survey/waves/<int:pk>/links/", waves.wave_links_view, name="wave_links"),
+    path("mine/", invitations.my_surveys_view, name="my_surveys"),
+    path("mine/<int:pk>/", invitations.my_survey_view, name="my_survey"),
+    path("mine/<int:pk>/draw/", invitations.code_draw_view, name="code_draw"),
     path("survey/waves/<int:pk>/reminder/", waves.wave_reminder_view, name="wave_reminder"),
     path("survey/waves/<int:pk>/report/", reports.wave_report_view, name="wave_report"),
     path("survey/waves/<int:pk>/comments/", reports.wave_comments_view, name="wave_comments"),
@@ -26,9 +28,8 @@ urlpatterns = [
         instruments.instrument_detail,
         name="instrument_detail",
     ),
-    path("s/", answering.answer_start, name="answer_start"),
+    path("s/", answering.answer, name="answer"),
     path("s/done/", answering.answer_done, name="answer_done"),
-    path("s/<str:code>/", answering.answer, name="answer"),
     path("board/", board.board_list, name="board"),
     path("board/new/", board.board_new, name="board_new"),
     path("board/moderation/", board.moderation_view, name="moderation"),
@@ -41,4 +42,9 @@ urlpatterns = [
     path("board/<int:pk>/comment/", board.board_comment, name="board_comment"),
     path("board/<int:pk>/reply/", board.board_reply, name="board_reply"),
     path("board/<int:pk>/remove/", board.board_remove, name="board_remove"),
+    path(
+        "board/<int:pk>/comments/<int:comment_pk>/remove/",
+        board.board_comment_remove,
+        name="board_comment_remove",
+    ),
 ]

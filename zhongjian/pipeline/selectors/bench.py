@@ -105,8 +105,10 @@ def bench_for_posts(*, posts: list[Post], today: datetime.date) -> list[PostBenc
             post__tier__in=MID_LEVEL_TIERS,
         ).values_list("cadre_id", flat=True)
     )
-    thresholds = eligibility_thresholds(on=today)
-    steps = rank_steps(on=today)
+    # The posts come from one county's scope; its rules apply.
+    county_id = posts[0].county_id if posts else None
+    thresholds = eligibility_thresholds(on=today, county_id=county_id)
+    steps = rank_steps(on=today, county_id=county_id)
     lines: dict[int, dict[str, list[BenchLine]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         hints = eligibility_hints(

@@ -63,7 +63,3 @@ def decline_get(*, user: Any, pk: object) -> Decline:
     return get_scoped_or_404(
         Decline.objects.select_related("cadre__unit", "cadre__county", "post__unit"), user, pk
     )
-
-
-def decline_list(*, user: Any) -> QuerySet[Decline]:
-    return scoped(Decline.objects.all(), user).select_related("cadre", "post__unit")

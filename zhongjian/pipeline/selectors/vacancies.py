@@ -3,10 +3,23 @@
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from zhongjian.core.permissions import scoped
 from zhongjian.org.rules import add_months
+from zhongjian.org.selectors import holder_count, vacant_seats
 from zhongjian.pipeline.models import SelectionProcess, Vacancy
 from zhongjian.pipeline.workflow import FINAL_STAGES
 
@@ -28,11 +41,34 @@ def vacancy_list(
 ) -> QuerySet[Vacancy]:
     """Open vacancy episodes of active posts the user may see, longest open first.
 
-    Each post carries `open_processes`, the selections under way for it.
+    Each carries `holder_count`, `vacant_seats` (职数 − current holders, as everywhere), `running`
+    (selections under way for the post) and `covered` (every vacant seat has a running
+    selection); each post carries `open_processes`, those selections.
     """
-    vacancies = scoped(
-        Vacancy.objects.filter(closed_on__isnull=True, post__is_active=True), user
-    ).select_related("post", "unit")
+    running_count = (
+        SelectionProcess.objects.filter(
+            county_id=OuterRef("county_id"), post_id=OuterRef("post_id")
+        )
+        .exclude(stage__in=FINAL_STAGES)
+        .values("post_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    vacancies = (
+        scoped(Vacancy.objects.filter(closed_on__isnull=True, post__is_active=True), user)
+        .select_related("post", "unit")
+        .annotate(
+            holder_count=holder_count("post_id"), running=Coalesce(Subquery(running_count), 0)
+        )
+        .annotate(vacant_seats=vacant_seats("post__headcount"))
+        .annotate(
+            covered=Case(
+                When(running__gte=F("vacant_seats"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
     if unit_kind:
         vacancies = vacancies.filter(unit__kind=unit_kind)
     if tier:
@@ -43,8 +79,3 @@ def vacancy_list(
     return vacancies.prefetch_related(
         Prefetch("post__selections", queryset=running, to_attr="open_processes")
     ).order_by("opened_on", "id")
-
-
-def vacancy_history(*, user: Any, post_id: int) -> QuerySet[Vacancy]:
-    """Every episode of one post the user may see, newest first."""
-    return scoped(Vacancy.objects.filter(post_id=post_id), user).order_by("-opened_on")

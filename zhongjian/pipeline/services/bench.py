@@ -40,7 +40,7 @@ def bench_add(
 ) -> BenchEntry:
     """Put CADRE on the bench of a mid-level POST."""
     require_org_department(actor, county_id=post.county_id)
-    require_not_future(added_on, label=_("列入时间"))
+    require_not_future(added_on, label=_("列入时间"), field="added_on")
     if post.tier not in MID_LEVEL_TIERS:
         raise ValidationError(_("后备人选只对应中层岗位。"))
     if cadre.county_id != post.county_id or cadre.status != CadreStatus.ACTIVE:
@@ -60,7 +60,7 @@ def bench_add(
     )
     full_clean_or_raise(entry)
     entry.save()
-    _audit(actor, AuditAction.CREATE, entry, f"{cadre.name} 列为 {post.title} 后备")
+    _audit(actor, AuditAction.CREATE, entry, f"cadre={cadre.pk},post={post.pk}")
     return entry
 
 
@@ -68,7 +68,7 @@ def bench_add(
 def bench_remove(*, actor: Any, entry: BenchEntry, removed_on: datetime.date) -> BenchEntry:
     """Take a cadre off a post's bench; the entry stays as history."""
     require_org_department(actor, county_id=entry.county_id)
-    require_not_future(removed_on, label=_("移出时间"))
+    require_not_future(removed_on, label=_("移出时间"), field="removed_on")
     if entry.removed_on is not None:
         raise Conflict(_("该后备人选已经移出。"))
     if removed_on < entry.added_on:
@@ -88,5 +88,5 @@ def bench_set_readiness(*, actor: Any, entry: BenchEntry, readiness: str) -> Ben
     entry.readiness = readiness
     full_clean_or_raise(entry)
     entry.save(update_fields=["readiness"])
-    _audit(actor, AuditAction.UPDATE, entry, f"成熟度：{entry.get_readiness_display()}")
+    _audit(actor, AuditAction.UPDATE, entry, "readiness")
     return entry

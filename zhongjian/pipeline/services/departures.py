@@ -57,7 +57,7 @@ def departure_record(
     and marks the cadre departed (retired for 退休).
     """
     require_org_department(actor, county_id=cadre.county_id)
-    require_not_future(departed_on, label=_("离岗时间"))
+    require_not_future(departed_on, label=_("离岗时间"), field="departed_on")
     if kind not in DepartureKind.values:
         raise ValidationError(_("请选择离岗方式。"))
     if destination_level not in DestinationLevel.values:
@@ -104,7 +104,7 @@ def departure_record(
         AuditAction.CREATE,
         departure,
         departure,
-        f"{cadre.name} 离岗：{DepartureKind(kind).label}",
+        f"cadre={cadre.pk}",
     )
     return departure
 
@@ -149,7 +149,7 @@ def _leave(
 def secondment_return(*, actor: Any, departure: Departure, returned_on: datetime.date) -> Departure:
     """Record the return of a seconded cadre (借调返回)."""
     require_org_department(actor, county_id=departure.county_id)
-    require_not_future(returned_on, label=_("返回时间"))
+    require_not_future(returned_on, label=_("返回时间"), field="returned_on")
     if departure.kind != DepartureKind.SECONDMENT:
         raise ValidationError(_("只有借调才能登记返回。"))
     if departure.returned_on is not None or departure.followed_by_id is not None:
@@ -174,7 +174,7 @@ def exit_interview_record(
 ) -> ExitInterview:
     """Record (or correct) the exit interview of a departure; at least one reason."""
     require_org_department(actor, county_id=departure.county_id)
-    require_not_future(interviewed_on, label=_("谈话时间"))
+    require_not_future(interviewed_on, label=_("谈话时间"), field="interviewed_on")
     chosen = list(dict.fromkeys(reasons))
     if not chosen:
         raise ValidationError(_("请至少选择一项离岗原因。"))

@@ -129,7 +129,7 @@ def _export(actor: Any, kind: DocumentKind, obj: Any, cadre: Cadre) -> None:
         object_id=obj.pk,
         county_id=cadre.county_id,
         unit_id=cadre.unit_id,
-        summary=f"{kind.label}：{cadre.name}",
+        summary=f"document={kind.value},cadre={cadre.pk}",
     )
 
 

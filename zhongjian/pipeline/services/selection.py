@@ -84,23 +84,55 @@ def _require_pending(candidate: Candidate) -> None:
 
 @transaction.atomic
 def process_start(
-    *, actor: Any, post: Post, started_on: datetime.date, reason: str = ""
+    *,
+    actor: Any,
+    post: Post,
+    started_on: datetime.date,
+    reason: str,
+    override_reason: str = "",
 ) -> SelectionProcess:
-    """Open a selection for one seat of a mid-level POST at the 动议 stage."""
+    """Open a selection for one seat of a mid-level POST at the 动议 stage.
+
+    A motion needs its reason (动议理由). No more selections than the post's headcount may
+    run; when every vacant seat (职数 − current holders) already has one, another needs
+    OVERRIDE_REASON, recorded in the timeline and the audit log.
+    """
     require_org_department(actor, county_id=post.county_id)
-    require_not_future(started_on, label=_("动议时间"))
+    require_not_future(started_on, label=_("动议时间"), field="started_on")
     if post.tier not in MID_LEVEL_TIERS or not post.is_active:
         raise ValidationError(_("只能为有效的中层岗位启动选任流程。"))
+    if not reason.strip():
+        raise ValidationError(_("请填写动议理由。"), field="reason")
     running = (
         SelectionProcess.objects.select_for_update()
-        .filter(post=post)
+        .filter(county_id=post.county_id, post=post)
         .exclude(stage__in=[Stage.APPOINTED, Stage.TERMINATED])
+        .count()
     )
-    if running.count() >= post.headcount:
+    if running >= post.headcount:
         raise Conflict(
             _("“%(post)s”职数 %(n)d 个，已有 %(n)d 个进行中的选任流程。")
             % {"post": post.title, "n": post.headcount}
         )
+    holders = Appointment.objects.filter(
+        county_id=post.county_id, post=post, end_date__isnull=True
+    ).count()
+    vacant = max(post.headcount - holders, 0)
+    override_reason = override_reason.strip()
+    if running >= vacant and not override_reason:
+        raise ValidationError(
+            _(
+                "“%(post)s”空缺 %(vacant)d 个，已有 %(running)d 个进行中的选任流程；"
+                "另行启动须说明理由。"
+            )
+            % {"post": post.title, "vacant": vacant, "running": running},
+            field="override_reason",
+        )
+    note = (
+        str(_("空缺已全部在选任中，另行启动：%(why)s") % {"why": override_reason})
+        if (running >= vacant)
+        else ""
+    )
     process = SelectionProcess(
         county_id=post.county_id,
         unit_id=post.unit_id,
@@ -113,9 +145,10 @@ def process_start(
     full_clean_or_raise(process)
     process.save()
     StageChange.objects.create(
-        process=process, to_stage=Stage.MOTION, changed_on=started_on, actor=actor
+        process=process, to_stage=Stage.MOTION, changed_on=started_on, actor=actor, note=note
     )
-    _audit(actor, AuditAction.CREATE, process, process, f"启动选任：{post.title}")
+    summary = f"启动选任：{post.title}" + (f"（{note}）" if note else "")
+    _audit(actor, AuditAction.CREATE, process, process, summary)
     return process
 
 
@@ -149,23 +182,23 @@ def candidate_add(
     require_org_department(actor, county_id=process.county_id)
     process = _locked(process.pk)
     _require_running(process)
-    require_not_future(added_on, label=_("列入人选时间"))
+    require_not_future(added_on, label=_("列入人选时间"), field="added_on")
     if process.stage not in (Stage.MOTION, Stage.RECOMMENDATION):
         raise ValidationError(_("只有在动议和民主推荐环节才能增加人选。"))
     if cadre.county_id != process.county_id or cadre.status != CadreStatus.ACTIVE:
-        raise ValidationError(_("只能把本县在职干部列为人选。"))
+        raise ValidationError(_("只能把本县在职干部列为人选。"), field="cadre")
     if added_on < process.started_on:
-        raise ValidationError(_("列入人选时间不能早于动议时间。"))
+        raise ValidationError(_("列入人选时间不能早于动议时间。"), field="added_on")
     if process.candidates.filter(cadre=cadre).exists():
-        raise Conflict(_("%(name)s 已是本流程的人选。") % {"name": cadre.name})
+        raise Conflict(_("%(name)s 已是本流程的人选。") % {"name": cadre.name}, field="cadre")
     if Appointment.objects.filter(cadre=cadre, post=process.post, end_date__isnull=True).exists():
-        raise ValidationError(_("%(name)s 已在该岗位任职。") % {"name": cadre.name})
+        raise ValidationError(_("%(name)s 已在该岗位任职。") % {"name": cadre.name}, field="cadre")
     candidate = Candidate(
         county_id=process.county_id, process=process, cadre=cadre, added_on=added_on
     )
     full_clean_or_raise(candidate)
     candidate.save()
-    _audit(actor, AuditAction.CREATE, process, candidate, f"列入人选：{cadre.name}")
+    _audit(actor, AuditAction.CREATE, process, candidate, f"cadre={cadre.pk}")
     return candidate
 
 
@@ -194,7 +227,8 @@ def candidate_update(*, actor: Any, candidate: Candidate, **fields: Any) -> Cand
         )
     problems = _candidate_problems(candidate=candidate, fields=fields)
     if problems:
-        raise ValidationError("".join(problems), errors=problems)
+        messages = [message for _field, message in problems]
+        raise ValidationError("".join(messages), errors=messages, field=problems[0][0])
     if fields.get("is_chosen"):
         process.candidates.exclude(pk=candidate.pk).update(is_chosen=False)
     for name, value in fields.items():
@@ -205,7 +239,10 @@ def candidate_update(*, actor: Any, candidate: Candidate, **fields: Any) -> Cand
     return candidate
 
 
-def _candidate_problems(*, candidate: Candidate, fields: dict[str, Any]) -> list[str]:
+def _candidate_problems(
+    *, candidate: Candidate, fields: dict[str, Any]
+) -> list[tuple[str | None, str]]:
+    """What is wrong with FIELDS for CANDIDATE, each with the field it is about."""
     process = candidate.process
     problems = []
     votes = fields.get("votes")
@@ -215,22 +252,26 @@ def _candidate_problems(*, candidate: Candidate, fields: dict[str, Any]) -> list
         and votes > process.recommendation_voters
     ):
         problems.append(
-            _("得票数不能超过参加民主推荐人数（%(n)d 人）。") % {"n": process.recommendation_voters}
+            (
+                "votes",
+                _("得票数不能超过参加民主推荐人数（%(n)d 人）。")
+                % {"n": process.recommendation_voters},
+            )
         )
     vetting = {"vetting_score", "vetting_rank", "vetting_notes", "vetted_on"} & set(fields)
     if vetting and not candidate.is_vetting_target:
-        problems.append(_("只有考察对象才能填写考察结果。"))
+        problems.append((None, _("只有考察对象才能填写考察结果。")))
     score = fields.get("vetting_score")
     if score is not None and not decimal.Decimal(0) <= decimal.Decimal(score) <= 100:
-        problems.append(_("考察得分应在 0 到 100 之间。"))
+        problems.append(("vetting_score", _("考察得分应在 0 到 100 之间。")))
     vetted_on = fields.get("vetted_on")
     if vetted_on is not None:
         if vetted_on > timezone.localdate():
-            problems.append(_("考察完成时间不能晚于今天。"))
+            problems.append(("vetted_on", _("考察完成时间不能晚于今天。")))
         if vetted_on < candidate.added_on:
-            problems.append(_("考察完成时间不能早于列入人选时间。"))
+            problems.append(("vetted_on", _("考察完成时间不能早于列入人选时间。")))
     if fields.get("is_chosen") and candidate.vetted_on is None:
-        problems.append(_("只能从完成考察的人选中确定拟任人选。"))
+        problems.append((None, _("只能从完成考察的人选中确定拟任人选。")))
     return problems
 
 
@@ -248,13 +289,13 @@ def candidate_decline(
     process = candidate.process = _locked(candidate.process_id)
     _require_running(process)
     _require_pending(candidate)
-    require_not_future(declined_on, label=_("不接受时间"))
+    require_not_future(declined_on, label=_("不接受时间"), field="declined_on")
     if reason not in DeclineReason.values:
         raise ValidationError(_("请从列表中选择不接受提拔的主要原因。"))
     if reason == DeclineReason.OTHER and not note.strip():
-        raise ValidationError(_("原因选“其他”时，请写明具体情况。"))
+        raise ValidationError(_("原因选“其他”时，请写明具体情况。"), field="note")
     if declined_on < candidate.added_on:
-        raise ValidationError(_("不接受时间不能早于列入人选时间。"))
+        raise ValidationError(_("不接受时间不能早于列入人选时间。"), field="declined_on")
     decline = Decline(
         county_id=process.county_id,
         unit_id=process.unit_id,
@@ -275,7 +316,7 @@ def candidate_decline(
         AuditAction.CREATE,
         process,
         decline,
-        f"{candidate.cadre.name} 不接受提拔：{DeclineReason(reason).label}",
+        f"cadre={candidate.cadre_id}",
     )
     return decline
 
@@ -289,11 +330,11 @@ def candidate_withdraw(
     process = candidate.process = _locked(candidate.process_id)
     _require_running(process)
     _require_pending(candidate)
-    require_not_future(on, label=_("退出时间"))
+    require_not_future(on, label=_("退出时间"), field="on")
     if not note.strip():
-        raise ValidationError(_("请说明退出人选的原因。"))
+        raise ValidationError(_("请说明退出人选的原因。"), field="note")
     _close_candidate(candidate, CandidateOutcome.WITHDRAWN, on=on, note=note)
-    _audit(actor, AuditAction.UPDATE, process, candidate, f"{candidate.cadre.name} 退出人选")
+    _audit(actor, AuditAction.UPDATE, process, candidate, f"cadre={candidate.cadre_id},withdrawn")
     return candidate
 
 
@@ -313,7 +354,7 @@ def objection_add(
     process = _locked(process.pk)
     if process.stage not in (Stage.PUBLIC_NOTICE, Stage.PAUSED):
         raise ValidationError(_("只有在任前公示期间才能登记反映的问题。"))
-    require_not_future(received_on, label=_("收到时间"))
+    require_not_future(received_on, label=_("收到时间"), field="received_on")
     if process.notice_started_on and received_on < process.notice_started_on:
         raise ValidationError(_("收到时间不能早于公示开始时间。"))
     if not summary.strip():
@@ -349,7 +390,7 @@ def objection_resolve(
         raise Conflict(_("该问题已核查完毕。"))
     if status not in (ObjectionStatus.CLEARED, ObjectionStatus.UPHELD):
         raise ValidationError(_("请选择核查结果。"))
-    require_not_future(resolved_on, label=_("核查完成时间"))
+    require_not_future(resolved_on, label=_("核查完成时间"), field="resolved_on")
     if resolved_on < objection.received_on:
         raise ValidationError(_("核查完成时间不能早于收到时间。"))
     if not resolution.strip():
@@ -380,7 +421,7 @@ def transition_context(
     )
     return TransitionContext(
         today=today,
-        calendar=work_calendar(),
+        calendar=work_calendar(county_id=process.county_id),
         recommended=counts["recommended"],
         vetted=counts["vetted"],
         chosen=counts["chosen"],
@@ -412,7 +453,7 @@ def process_transition(
     """
     require_org_department(actor, county_id=process.county_id)
     process = _locked(process.pk)
-    require_not_future(on, label=_("办理日期"))
+    require_not_future(on, label=_("办理日期"), field="on")
     if target not in Stage.values:
         raise ValidationError(_("没有这个环节。"))
     last = process.stage_changes.order_by("-changed_on").first()

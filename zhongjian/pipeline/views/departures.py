@@ -3,19 +3,21 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongjian.core.errors import DomainError
+from zhongjian.core.audit import audit_read
+from zhongjian.core.forms import form_submit
+from zhongjian.core.models import AuditObject
 from zhongjian.core.permissions import require_roles
 from zhongjian.org.models import Cadre
 from zhongjian.pipeline.access import READ_ROLES, WRITE_ROLES, can_write
 from zhongjian.pipeline.choices import DepartureKind, DestinationLevel, ExitReason
-from zhongjian.pipeline.forms import DateForm, DepartureForm, ExitInterviewForm, valid_data
+from zhongjian.pipeline.forms import DepartureForm, ExitInterviewForm, ReturnForm
+from zhongjian.pipeline.lists import DEPARTURE_LIST
 from zhongjian.pipeline.models import Departure
 from zhongjian.pipeline.selectors.departures import (
     departure_get,
@@ -32,27 +34,14 @@ UPPER_LEVELS = (DestinationLevel.CITY, DestinationLevel.PROVINCE, DestinationLev
 @require_roles(*READ_ROLES)
 def departure_list_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in DepartureKind.values else ""
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 1900 < int(year_text) < 2200 else None
-    overdue = request.GET.get("overdue") == "1"
-    departures = departure_list(
-        user=request.user, today=today, kind=kind, year=year, overdue_only=overdue
+    listing = DEPARTURE_LIST.page(
+        request, departure_list(user=request.user, today=today), today=today
     )
-    page = Paginator(departures, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "pipeline/departure_list.html",
         {
-            "page": page,
-            "kind": kind,
-            "year": year or "",
-            "overdue": overdue,
-            "kinds": DepartureKind.choices,
-            "query": query.urlencode(),
+            "listing": listing,
             "today": today,
             "away": secondments_away(user=request.user)[:200],
             "can_write": can_write(request.user),
@@ -61,24 +50,19 @@ def departure_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_roles(*WRITE_ROLES)
-def departure_new(request: HttpRequest) -> HttpResponse:
+def departure_record_view(request: HttpRequest) -> HttpResponse:
     """Record a departure; GET ?cadre=ID fills in the cadre from their record page."""
     county_id = request.user.county_id  # type: ignore[union-attr]
     status = 200
     if request.method == "POST":
         form = DepartureForm(request.POST, county_id=county_id)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                departure = services.departure_record(actor=request.user, **data)
-            except DomainError as error:
-                form.add_error(None, error.message)
-                status = error.status_code
-            else:
-                messages.success(request, _("已登记 %(name)s 离岗。") % {"name": data["cadre"]})
-                return redirect(departure)
-        else:
-            status = 400
+        departure = form_submit(
+            form, lambda data: services.departure_record(actor=request.user, **data)
+        )
+        if departure is not None:
+            messages.success(request, _("已登记 %(name)s 离岗。") % {"name": departure.cadre})
+            return redirect(departure)
+        status = 400
     else:
         initial: dict[str, Any] = {}
         cadre_id = request.GET.get("cadre", "")
@@ -91,6 +75,16 @@ def departure_new(request: HttpRequest) -> HttpResponse:
 
 def departure_context(request: HttpRequest, departure: Departure) -> dict[str, Any]:
     interview = getattr(departure, "exit_interview", None)
+    if interview is not None:
+        # An exit interview is a person's reasons for leaving: its reads are audited.
+        audit_read(
+            actor=request.user,
+            object_type=AuditObject.EXIT_INTERVIEW,
+            object_id=interview.pk,
+            county_id=departure.county_id,
+            unit_id=departure.cadre.unit_id,
+            summary="detail",
+        )
     initial = (
         {
             "interviewed_on": interview.interviewed_on,
@@ -110,7 +104,7 @@ def departure_context(request: HttpRequest, departure: Departure) -> dict[str, A
         "upper_secondment": departure.kind == DepartureKind.SECONDMENT
         and departure.destination_level in UPPER_LEVELS,
         "interview_form": ExitInterviewForm(initial=initial),
-        "return_form": DateForm(),
+        "return_form": ReturnForm(),
     }
 
 
@@ -122,30 +116,31 @@ def departure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(*WRITE_ROLES)
 @require_POST
-def exit_interview_view(request: HttpRequest, pk: int) -> HttpResponse:
+def exit_interview_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     departure = departure_get(user=request.user, pk=pk)
     form = ExitInterviewForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.exit_interview_record(
-                actor=request.user, departure=departure, **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            status = error.status_code
-        else:
-            messages.success(request, _("已保存离岗谈话。"))
-            return redirect(departure)
+    if form_submit(
+        form,
+        lambda data: services.exit_interview_record(
+            actor=request.user, departure=departure, **data
+        ),
+    ):
+        messages.success(request, _("已保存离岗谈话。"))
+        return redirect(departure)
     context = departure_context(request, departure) | {"interview_form": form}
-    return render(request, "pipeline/departure_detail.html", context, status=status)
+    return render(request, "pipeline/departure_detail.html", context, status=400)
 
 
 @require_roles(*WRITE_ROLES)
 @require_POST
 def secondment_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     departure = departure_get(user=request.user, pk=pk)
-    data = valid_data(DateForm(request.POST))
-    services.secondment_return(actor=request.user, departure=departure, returned_on=data["on"])
-    messages.success(request, _("已登记借调返回。"))
-    return redirect(departure)
+    form = ReturnForm(request.POST)
+    if form_submit(
+        form,
+        lambda data: services.secondment_return(actor=request.user, departure=departure, **data),
+    ):
+        messages.success(request, _("已登记借调返回。"))
+        return redirect(departure)
+    context = departure_context(request, departure) | {"return_form": form}
+    return render(request, "pipeline/departure_detail.html", context, status=400)

@@ -62,6 +62,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "charts": charts_for(figures),
             "today": today,
-            "warnings": calendar_warnings(years=[today.year]),
+            "warnings": calendar_warnings(years=[today.year], county_id=request.user.county_id),
         },
     )
+
+
+@require_roles(*READ_ROLES)
+def indicators_help(request: HttpRequest) -> HttpResponse:
+    """The definitions of the indicators (指标口径), in the words of the page."""
+    return render(request, "pipeline/help.html")

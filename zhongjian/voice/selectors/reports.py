@@ -52,6 +52,7 @@ from zhongjian.voice.suppression import (
     Status,
     SuppressedTable,
     check_comparison,
+    disclosed_atoms,
     suppress_table,
 )
 
@@ -194,23 +195,107 @@ def _build_cube(wave: Wave) -> _Cube:
     for (leaf, tier, band), sums in interior.items():
         by_tier[(leaf, tier)] += sums.n
         by_band[(band,)] += sums.n
+    atoms: dict[Key, int] = defaultdict(int)
+    for key, gender in key_of.values():
+        atoms[(*key, gender)] += 1
+    table, bands, genders = _suppress_jointly(
+        by_tier=by_tier,
+        by_band=by_band,
+        by_gender={(gender,): sums.n for gender, sums in gender_sums.items()},
+        atoms=dict(atoms),
+        units=units,
+        k=wave.k,
+    )
     return _Cube(
         interior=dict(interior),
         leaves=leaves,
-        table=suppress_table(
-            cells={key: CellStats(n=n) for key, n in by_tier.items()}, k=wave.k, hierarchies=units
-        ),
-        bands=suppress_table(cells={key: CellStats(n=n) for key, n in by_band.items()}, k=wave.k),
+        table=table,
+        bands=bands,
         comments=suppress_table(
             cells={key: CellStats(n=n) for key, n in comment_counts.items()},
             k=wave.free_text_k,
             hierarchies=units,
         ),
-        genders=suppress_table(
-            cells={(gender,): CellStats(n=sums.n) for gender, sums in gender_sums.items()}, k=wave.k
-        ),
+        genders=genders,
         gender_sums=dict(gender_sums),
     )
+
+
+def _suppress_jointly(
+    *,
+    by_tier: Mapping[Key, int],
+    by_band: Mapping[Key, int],
+    by_gender: Mapping[Key, int],
+    atoms: Mapping[Key, int],
+    units: Mapping[int, Mapping[Hashable, Hashable]],
+    k: int,
+) -> tuple[SuppressedTable, SuppressedTable, SuppressedTable]:
+    """The three tables a wave publishes (unit × tier, age band, gender), suppressed each on its
+    own and then checked together as one linear system over the finest groups of respondents
+    (suppression.disclosed_atoms): a nested age band or gender cell could otherwise be
+    subtracted from a unit × tier cell. While a combination isolates fewer than k respondents,
+    the smallest published cell that holds them is hidden too (age band and gender cells
+    first, the main table's last) and the tables are suppressed again."""
+    parents = units[0]
+
+    def main_atoms(key: Key) -> set[Key]:
+        node, tier = key
+        return {
+            atom
+            for atom in atoms
+            if (tier is TOTAL or atom[1] == tier)
+            and (
+                node is TOTAL
+                or atom[0] == node
+                or (str(node).startswith(kind_node("")) and parents.get(atom[0]) == node)
+            )
+        }
+
+    def dim_atoms(index: int, key: Key) -> set[Key]:
+        return {atom for atom in atoms if key[0] is TOTAL or atom[index] == key[0]}
+
+    hidden: dict[str, set[Key]] = {"table": set(), "bands": set(), "genders": set()}
+    for _round in range(len(by_tier) + len(by_band) + len(by_gender) + 50):
+        tables = {
+            "table": suppress_table(
+                cells={key: CellStats(n=n) for key, n in by_tier.items()},
+                k=k,
+                hierarchies=units,
+                hidden=hidden["table"],
+            ),
+            "bands": suppress_table(
+                cells={key: CellStats(n=n) for key, n in by_band.items()},
+                k=k,
+                hidden=hidden["bands"],
+            ),
+            "genders": suppress_table(
+                cells={key: CellStats(n=n) for key, n in by_gender.items()},
+                k=k,
+                hidden=hidden["genders"],
+            ),
+        }
+        cells: list[tuple[str, Key, set[Key]]] = []
+        for name, table in tables.items():
+            for key, cell in table.cells.items():
+                if cell.published:
+                    members = (
+                        main_atoms(key)
+                        if name == "table"
+                        else dim_atoms(2 if name == "bands" else 3, key)
+                    )
+                    cells.append((name, key, members))
+        exposed = disclosed_atoms(published=[members for *_, members in cells], atoms=atoms, k=k)
+        if exposed is None:
+            break
+        candidates = [
+            (name != "table", all(value is TOTAL for value in key), -len(members), name, key)
+            for name, key, members in cells
+            if members & exposed
+        ]
+        # Age band and gender cells first, then the smallest; a grand total last of all.
+        _first, _total, _size, name, key = min(candidates, key=lambda c: (c[1], not c[0], -c[2]))
+        hidden[name].add(key)
+    return tables["table"], tables["bands"], tables["genders"]
 
 
 def _sums_for(cube: _Cube, group: GroupFilter) -> _Sums:

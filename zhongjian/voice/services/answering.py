@@ -1,29 +1,47 @@
-"""Answering a wave by token: checks, scoring, masking, and the single-use submission.
+"""Answering a wave by code: checks, scoring, masking, and the single-use submission.
 
-Nothing is written before the submission, and the submission writes the token's used flag and
-the anonymous response in one transaction. The conditional UPDATE on the token row is what makes
-a token single-use under concurrent submits: of two transactions updating the same unused row,
-the second sees it used once the first commits (PostgreSQL re-checks the WHERE clause on the row
-it waited for; SQLite runs write transactions one at a time) and stores nothing.
+A code is a paper slip's 16 characters, or an online code: a group's RSA blind signature
+(blind.py) on a message the cadre's browser chose. Looking a code up says whether it exists
+and the wave is open, never whether it was used: only a submission spends it.
+
+Nothing is written before the submission, and the submission spends the code and writes the
+anonymous response in one transaction. The conditional UPDATE on a slip's row (or the unique
+insert of an online code's hash) is what makes a code single-use under concurrent submits: of
+two transactions the second sees it used once the first commits and stores nothing. The spend
+and the response share that transaction's id until the next re-shuffle (anonymity.py), which
+rewrites both tables in a random order in one transaction.
 """
 
+import base64
+import binascii
 import datetime
 import random
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
+from zhongjian.core.crypto import keyed_hash
 from zhongjian.core.errors import Conflict, DomainError, NotFound, ValidationError
 from zhongjian.core.textmask import NameMatcher, mask_pii, name_matcher
 from zhongjian.org.models import Cadre
+from zhongjian.voice import blind
 from zhongjian.voice.choices import WaveStatus
 from zhongjian.voice.instrument_spec import Instrument
-from zhongjian.voice.models import InstrumentResult, Response, Wave, WaveGroup, WaveToken
+from zhongjian.voice.models import (
+    InstrumentResult,
+    Response,
+    SpentToken,
+    Wave,
+    WaveGroup,
+    WaveGroupKey,
+    WaveToken,
+)
 from zhongjian.voice.scoring import Score, score_answers
 from zhongjian.voice.services.waves import normalize_token, token_digest
 
@@ -43,12 +61,19 @@ class TokenExpired(DomainError):
     status_code = 410
 
 
+ONLINE_PREFIX = "Z1"
+INVALID = _("邀请码无效。请核对后重新输入，或联系发放问卷的同志。")
+
+
 @dataclass(frozen=True)
 class Invitation:
-    token_id: uuid.UUID
-    code: str
+    """A code that exists for an open wave; used or not is only known by spending it."""
+
+    code: str  # the code as typed (a slip's 16 characters, or the online code)
     wave: Wave
     group: WaveGroup
+    token_id: uuid.UUID | None = None  # a slip's row
+    digest: str = ""  # an online code's keyed hash, recorded when it is spent
 
 
 @dataclass(frozen=True)
@@ -58,8 +83,56 @@ class Submission:
     comment: str = ""
 
 
+def online_code(*, group_id: int, message: bytes, signature: bytes) -> str:
+    """The text of an online code: group, message and signature (base64url), dot-separated."""
+
+    def encode(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+    return f"{ONLINE_PREFIX}.{group_id}.{encode(message)}.{encode(signature)}"
+
+
+def _parse_online(text: str) -> tuple[int, bytes, bytes] | None:
+    parts = text.strip().split(".")
+    if len(parts) != 4 or parts[0] != ONLINE_PREFIX or not parts[1].isdigit():
+        return None
+    try:
+        message, signature = (
+            base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) for part in parts[2:]
+        )
+    except (binascii.Error, ValueError):
+        return None
+    if len(message) != blind.MESSAGE_LENGTH or len(signature) > 1024 or len(parts[1]) > 18:
+        return None
+    return int(parts[1]), message, signature
+
+
+def _check_open(wave: Wave, today: datetime.date) -> None:
+    if wave.status != WaveStatus.OPEN or wave.closes_on < today:
+        raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
+
+
 def invitation_get(*, text: str, today: datetime.date) -> Invitation:
-    """The open invitation behind a code; raises TokenInvalid, TokenExpired or TokenUsed."""
+    """The open invitation behind a code; raises TokenInvalid or TokenExpired.
+
+    A used code is returned like an unused one: telling them apart would let whoever handed
+    out the codes learn who has answered (only response_submit finds out, by spending it).
+    """
+    online = _parse_online(text) if text.startswith(ONLINE_PREFIX) else None
+    if online is not None:
+        group_id, message, signature = online
+        key = WaveGroupKey.objects.select_related("wave", "group").filter(group_id=group_id).first()
+        if key is None or not blind.verify(
+            blind.PublicKey(n=int(key.modulus, 16), e=key.exponent), message, signature
+        ):
+            raise TokenInvalid(INVALID)
+        _check_open(key.wave, today)
+        return Invitation(
+            code=text.strip(),
+            wave=key.wave,
+            group=key.group,
+            digest=keyed_hash(message.hex(), purpose="voice-online-code"),
+        )
     code = normalize_token(text)
     token = (
         WaveToken.objects.select_related("wave", "group").filter(digest=token_digest(code)).first()
@@ -67,21 +140,37 @@ def invitation_get(*, text: str, today: datetime.date) -> Invitation:
         else None
     )
     if token is None or code is None:
-        raise TokenInvalid(_("邀请码无效。请核对后重新输入，或联系发放问卷的同志。"))
-    if token.wave.status != WaveStatus.OPEN or token.wave.closes_on < today or not token.cipher:
+        raise TokenInvalid(INVALID)
+    _check_open(token.wave, today)
+    if not token.cipher:
         raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
-    if token.used:
-        raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。"))
-    return Invitation(token_id=token.pk, code=code, wave=token.wave, group=token.group)
+    return Invitation(code=code, wave=token.wave, group=token.group, token_id=token.pk)
+
+
+# Per process: (county) -> (checked at, version stamp). The stamp's full aggregate over the
+# county's cadres costs more than the rest of a submission, so it is redone only when the
+# newest cadre key moved, a cadre was saved or deleted (signals), or a minute has passed.
+_NAME_STAMPS: dict[int, tuple[float, tuple[object, ...]]] = {}
+NAME_STAMP_SECONDS = 60
+
+
+def forget_name_stamps(**_kwargs: object) -> None:
+    _NAME_STAMPS.clear()
 
 
 def registry_name_matcher(*, county_id: int) -> NameMatcher:
     """The matcher of every registered cadre's name in the county, rebuilt when names change."""
     cadres = Cadre.objects.filter(county_id=county_id)
-    stamp = cadres.aggregate(n=Count("pk"), top=Max("pk"), letters=Sum(Length("name")))
+    now = time.monotonic()
+    # The newest key is one index lookup and moves with every insert, bulk ones included.
+    top = cadres.aggregate(top=Max("pk"))["top"]
+    checked = _NAME_STAMPS.get(county_id)
+    if checked is None or now - checked[0] > NAME_STAMP_SECONDS or checked[1][2] != top:
+        stamp = cadres.aggregate(n=Count("pk"), letters=Sum(Length("name")))
+        checked = (now, ("voice-cadre-names", county_id, top, stamp["n"], stamp["letters"]))
+        _NAME_STAMPS[county_id] = checked
     return name_matcher(
-        version=("voice-cadre-names", county_id, stamp["n"], stamp["top"], stamp["letters"]),
-        load_names=lambda: list(cadres.values_list("name", flat=True)),
+        version=checked[1], load_names=lambda: list(cadres.values_list("name", flat=True))
     )
 
 
@@ -177,20 +266,44 @@ def _claim(token_ids: Sequence[uuid.UUID]) -> int:
     )
 
 
-def response_submit(*, text: str, answers: Answers, comment: str, today: datetime.date) -> None:
-    """Stores one anonymous response for the code in ``text``, if it is valid and unused.
+def response_submit(
+    *,
+    invitation: Invitation,
+    answers: Answers,
+    comment: str,
+    today: datetime.date,
+) -> None:
+    """Stores one anonymous response for an invitation from invitation_get, spending its code.
 
-    Raises TokenInvalid, TokenExpired or TokenUsed, or ValidationError for incomplete answers
-    (then nothing is stored and the token stays unused).
+    Raises TokenUsed or TokenExpired, or ValidationError for incomplete answers (then nothing
+    is stored and the code stays unused).
     """
-    invitation = invitation_get(text=text, today=today)
     prepared = _prepare(wave=invitation.wave, answers=answers, comment=comment, matcher=None)
+    response, results = _rows(
+        wave=invitation.wave, group=invitation.group, prepared=prepared, today=today
+    )
     with transaction.atomic():
-        if _claim([invitation.token_id]) != 1:
-            raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。"))
-        response, results = _rows(
-            wave=invitation.wave, group=invitation.group, prepared=prepared, today=today
-        )
+        if invitation.token_id is not None:
+            if _claim([invitation.token_id]) != 1:
+                raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。"))
+        else:
+            if (
+                invitation.wave.closes_on < today
+                or not WaveGroupKey.objects.filter(
+                    group_id=invitation.group.pk, wave__status=WaveStatus.OPEN
+                ).exists()
+            ):
+                raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
+            try:
+                with transaction.atomic():
+                    SpentToken.objects.create(
+                        county_id=invitation.wave.county_id,
+                        wave_id=invitation.wave.pk,
+                        group_id=invitation.group.pk,
+                        digest=invitation.digest,
+                    )
+            except IntegrityError:
+                raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。")) from None
         response.save(force_insert=True)
         InstrumentResult.objects.bulk_create(results)
 

@@ -2,7 +2,8 @@
 
 An anonymous post or comment keeps no trace of its author: no user, no IP address, no audit row
 (an audit row names its actor and address), a time rounded down to the hour, and a rate limit
-counted per session in the cache only. Official replies and moderation decisions are the
+counted per person and day in the cache only (a keyed hash, so that signing in again does
+not reset it, and no table holds it). Official replies and moderation decisions are the
 organization department's acts and are audited like any other.
 """
 
@@ -30,9 +31,11 @@ from zhongjian.voice.services.common import full_clean
 # Who may read the board, who may write on it anonymously, and who answers for the county.
 BOARD_ROLES = (Role.CADRE, Role.UNIT_HEAD, Role.COUNSELOR, Role.ORG_DEPARTMENT)
 POSTER_ROLES = (Role.CADRE, Role.UNIT_HEAD, Role.COUNSELOR)
-POST_LIMIT = 5  # posts per session and hour
-COMMENT_LIMIT = 20  # comments per session and hour
-HOUR = 3600
+POST_LIMIT = 5  # posts per person and day
+COMMENT_LIMIT = 20  # comments per person and day
+# A day, not an hour: the counter (a keyed hash of the user, in the cache only) then says no
+# more than "wrote today", while a post's time is kept to the hour.
+DAY = 24 * 3600
 
 
 def _hour(at: datetime.datetime | None) -> datetime.datetime:
@@ -55,8 +58,8 @@ def _check_length(text: str, *, label: str, low: int, high: int) -> str:
 
 
 def _rate(*, scope: str, bucket: str, limit: int) -> None:
-    if not rate_hit(scope=scope, bucket=bucket, limit=limit, window_seconds=HOUR):
-        raise TooManyRequests(_("发言过于频繁，请一小时后再试。"))
+    if not rate_hit(scope=scope, bucket=bucket, limit=limit, window_seconds=DAY):
+        raise TooManyRequests(_("今天的发言次数已达上限，请明天再试。"))
 
 
 @transaction.atomic
@@ -72,7 +75,7 @@ def post_create(
     """An anonymous post in the actor's county: published at once, or held for review when it
     named someone, held a phone or ID number (masked either way) or read as a personal attack.
 
-    ``bucket`` is what the rate limit counts by (the session), never stored with the post.
+    ``bucket`` is what the rate limit counts by (the person), never stored with the post.
     """
     _require(actor, POSTER_ROLES)
     if category not in BoardCategory.values:
@@ -216,6 +219,31 @@ def post_remove(*, actor: Any, post_id: int) -> None:
         object_type="voice_board_post",
         object_id=post.pk,
         summary=_("撤下帖子"),
+    )
+
+
+@transaction.atomic
+def comment_remove(*, actor: Any, comment_id: int) -> None:
+    """Takes a published comment off its post (it stays stored, marked removed), audited."""
+    _require(actor, (Role.ORG_DEPARTMENT,))
+    comment = (
+        BoardComment.objects.select_for_update()
+        .filter(pk=comment_id, county_id=actor.county_id, status=ModerationStatus.PUBLISHED)
+        .first()
+    )
+    if comment is None:
+        raise NotFound(_("评论不存在或已被撤下。"))
+    comment.status = ModerationStatus.REMOVED
+    comment.save(update_fields=["status"])
+    BoardPost.objects.filter(pk=comment.post_id).update(
+        comment_count=Greatest(F("comment_count") - 1, 0)
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="voice_board_comment",
+        object_id=comment.pk,
+        summary=_("撤下评论"),
     )
 
 

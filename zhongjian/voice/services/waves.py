@@ -17,9 +17,10 @@ from zhongjian.core.errors import Conflict, PermissionDenied, ValidationError
 from zhongjian.core.models import AuditAction
 from zhongjian.org.choices import MID_LEVEL_TIERS, CadreStatus, Tier
 from zhongjian.org.models import Appointment, Cadre, Unit
-from zhongjian.voice.choices import WaveStatus, age_band_for
+from zhongjian.voice.anonymity import anonymous_tables_shuffle, storage_tidy
+from zhongjian.voice.choices import InvitationMode, WaveStatus, age_band_for
 from zhongjian.voice.grouping import Invitee, assign_groups
-from zhongjian.voice.models import Wave, WaveGroup, WaveToken
+from zhongjian.voice.models import Wave, WaveGroup, WaveGroupKey, WaveToken
 from zhongjian.voice.selectors.instruments import instrument_get
 from zhongjian.voice.services.common import full_clean
 from zhongjian.voice.suppression import MIN_K
@@ -72,8 +73,11 @@ def _apply_settings(
     free_text_k: int,
     closes_on: datetime.date,
     today: datetime.date,
+    invitation_mode: str = InvitationMode.SLIPS,
 ) -> None:
     errors: list[str] = []
+    if invitation_mode not in InvitationMode.values:
+        errors.append(_("请选择邀请方式。"))
     units = sorted(
         Unit.objects.filter(
             county_id=actor.county_id, is_active=True, pk__in=list(unit_ids)
@@ -113,6 +117,7 @@ def _apply_settings(
     wave.free_text_prompt = free_text_prompt.strip()
     wave.free_text_k = free_text_k
     wave.closes_on = closes_on
+    wave.invitation_mode = invitation_mode
     full_clean(wave)
 
 
@@ -218,7 +223,8 @@ def wave_open(*, actor: Any, wave: Wave, today: datetime.date) -> int:
         ]
     )
     tokens = []
-    for group in stored:
+    # Online waves have no slips: each cadre draws a blind-signed code (services/invitations).
+    for group in stored if wave.invitation_mode == InvitationMode.SLIPS else []:
         for _member in range(group.invited):
             code = new_token()
             tokens.append(
@@ -237,9 +243,9 @@ def wave_open(*, actor: Any, wave: Wave, today: datetime.date) -> int:
         object_type="voice_wave",
         object_id=wave.pk,
         summary=_("开启测评：%(n)d 人受邀，%(groups)d 个作答分组")
-        % {"n": len(tokens), "groups": len(stored)},
+        % {"n": sum(group.invited for group in stored), "groups": len(stored)},
     )
-    return len(tokens)
+    return sum(group.invited for group in stored)
 
 
 @transaction.atomic
@@ -251,6 +257,9 @@ def wave_close(*, actor: Any, wave: Wave, today: datetime.date) -> None:
     if wave.status != WaveStatus.OPEN:
         raise Conflict(_("只有进行中的测评批次可以结束。"))
     WaveToken.objects.filter(wave=wave).update(cipher="")
+    WaveGroupKey.objects.filter(wave=wave).update(private_cipher="")
+    anonymous_tables_shuffle(wave_ids=[wave.pk])
+    transaction.on_commit(storage_tidy)
     wave.status = WaveStatus.CLOSED
     wave.closed_on = max(today, wave.opened_on or today)
     wave.save()

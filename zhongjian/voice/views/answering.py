@@ -1,12 +1,15 @@
 """The answering pages: no account, one code, works in WeChat's browser without JavaScript.
 
-Nothing is written on a GET, no session is started, and no audit row is written: an audit row
-records the visitor's address. Wrong codes are counted per address (a keyed hash, in the
-cache) and answered with 429 once too many, so that codes cannot be tried out in bulk.
+Nothing is written before the submission, no session is read or started (sessions are signed
+cookies, never rows), no audit row is written (an audit row records the visitor's address), and
+the code travels in the POST body only, never in an address that a server log would keep.
+Wrong codes are counted per address (a keyed hash, in the cache) and answered with 429 once
+too many, so that codes cannot be tried out in bulk; so are all lookups, at a higher limit.
 """
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,9 +29,12 @@ from zhongjian.voice.services.answering import (
     invitation_get,
     response_submit,
 )
-from zhongjian.voice.services.waves import format_token, normalize_token
+from zhongjian.voice.services.waves import format_token
 
 GUESS_LIMIT = 30  # wrong codes per address and window
+# Any code looked up, valid or not, per address and window: one office behind one address
+# answers at once, but nobody checks hundreds of valid slips one after the other.
+LOOKUP_LIMIT = settings.VOICE_CODE_LOOKUPS_PER_ADDRESS
 GUESS_WINDOW = 600
 
 
@@ -90,7 +96,10 @@ def _form(
         "voice/answer.html",
         {
             "wave": invitation.wave,
-            "code": format_token(invitation.code),
+            "code": invitation.code,
+            "shown_code": format_token(invitation.code)
+            if invitation.token_id is not None
+            else _("在线领取的邀请码"),
             "sections": sections,
             "comment": comment,
             "errors": errors or [],
@@ -101,44 +110,48 @@ def _form(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def answer_start(request: HttpRequest) -> HttpResponse:
-    """A page to type the code from a slip by hand."""
-    error = ""
-    if request.method == "POST":
-        code = normalize_token(request.POST.get("code", ""))
-        if code:
-            return redirect("voice:answer", code=code)
-        error = _("邀请码应为 16 位字母和数字，请核对后重新输入。")
-    return render(request, "voice/answer_start.html", {"error": error})
+def answer(request: HttpRequest) -> HttpResponse:
+    """The one address of answering: no code ever appears in a URL (nor so in any log line).
 
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, code: str) -> HttpResponse:
+    GET: a page to type the code (a slip's QR code carries it after ``#``, which the browser
+    never sends; a line of script copies it into the field). POST with a code: the questions,
+    for any code that exists, used or not. POST with ``submit``: the answers, which spend it.
+    """
+    if request.method == "GET":
+        return render(request, "voice/answer_start.html", {"error": ""})
     bucket = _bucket(request)
     if rate_exceeded(
         scope="voice-token", bucket=bucket, limit=GUESS_LIMIT, window_seconds=GUESS_WINDOW
+    ) or not rate_hit(
+        scope="voice-lookup", bucket=bucket, limit=LOOKUP_LIMIT, window_seconds=GUESS_WINDOW
     ):
         return render(request, "voice/answer_refused.html", {"kind": "limited"}, status=429)
+    text = request.POST.get("code", "")[:1200]
+    if not text.strip():
+        return render(
+            request,
+            "voice/answer_start.html",
+            {"error": _("邀请码应为 16 位字母和数字，请核对后重新输入。")},
+            status=400,
+        )
     today = timezone.localdate()
     try:
-        invitation = invitation_get(text=code, today=today)
+        invitation = invitation_get(text=text, today=today)
     except TokenInvalid as error:
         rate_hit(scope="voice-token", bucket=bucket, limit=GUESS_LIMIT, window_seconds=GUESS_WINDOW)
         return _refusal(request, error)
-    except (TokenExpired, TokenUsed) as error:
+    except TokenExpired as error:
         return _refusal(request, error)
-    if request.method == "GET":
+    if "submit" not in request.POST:
         return _form(request, invitation)
     answers = _read_answers(request.POST, invitation.wave.instruments())
     comment = request.POST.get("comment", "")[:2000]
     try:
-        response_submit(text=code, answers=answers, comment=comment, today=today)
-    except (TokenExpired, TokenUsed, TokenInvalid) as error:
+        response_submit(invitation=invitation, answers=answers, comment=comment, today=today)
+    except (TokenExpired, TokenUsed) as error:
         return _refusal(request, error)
     except ValidationError as error:
         return _form(request, invitation, answers=answers, comment=comment, errors=error.errors)
-    # No code in the next address: the thanks page must not be tied to a code in any log.
     return redirect("voice:answer_done")
 
 

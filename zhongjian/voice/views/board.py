@@ -28,6 +28,7 @@ from zhongjian.voice.services.board import (
     BOARD_ROLES,
     POSTER_ROLES,
     comment_create,
+    comment_remove,
     moderation_decide,
     post_create,
     post_mark_read,
@@ -41,10 +42,9 @@ READ_REMEMBERED = 200
 
 
 def _bucket(request: HttpRequest) -> str:
-    """The rate-limit bucket: the session, which is never stored with what it writes."""
-    if request.session.session_key is None:
-        request.session.save()
-    return request.session.session_key or ""
+    """The rate-limit bucket: the person (hashed in ratelimit.py), never stored with a post, and
+    the same after signing in again. Sessions are signed cookies, so nothing here touches a row."""
+    return f"user:{request.user.pk}"
 
 
 @require_roles(*BOARD_ROLES)
@@ -188,3 +188,11 @@ def moderation_decide_view(request: HttpRequest, kind: str, pk: int) -> HttpResp
     )
     messages.success(request, _("已处理。"))
     return redirect("voice:moderation")
+
+
+@require_POST
+@require_roles(Role.ORG_DEPARTMENT)
+def board_comment_remove(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    comment_remove(actor=request.user, comment_id=comment_pk)
+    messages.success(request, _("评论已撤下。"))
+    return redirect("voice:board_detail", pk=pk)

@@ -16,6 +16,7 @@ from zhongjian.core.permissions import require_roles
 from zhongjian.org.choices import Tier, UnitKind
 from zhongjian.org.models import Unit
 from zhongjian.voice.choices import AgeBand
+from zhongjian.voice.emotion import EMOTION_LABELS
 from zhongjian.voice.selectors.reports import (
     DIMENSION_LABELS,
     DIMENSIONS,
@@ -93,7 +94,7 @@ def wave_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     chart = (
         [
-            [str(emotion), round(100 * share, 1)]
+            [str(EMOTION_LABELS[emotion]), round(100 * share, 1)]
             for emotion, share in comments.profile.shares.items()
         ]
         if comments.profile

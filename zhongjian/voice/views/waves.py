@@ -90,6 +90,7 @@ def wave_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "free_text_prompt": wave.free_text_prompt,
             "free_text_k": wave.free_text_k,
             "closes_on": wave.closes_on,
+            "invitation_mode": wave.invitation_mode,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -167,7 +168,8 @@ def wave_deadline_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answer_url(request: HttpRequest, code: str) -> str:
-    return request.build_absolute_uri(reverse("voice:answer", args=[code.replace("-", "")]))
+    """The answer page with the code after ``#``: browsers never send it, so no log keeps it."""
+    return request.build_absolute_uri(reverse("voice:answer")) + "#" + code.replace("-", "")
 
 
 @require_roles(Role.ORG_DEPARTMENT)
@@ -213,20 +215,9 @@ def wave_slips_view(request: HttpRequest, pk: int) -> HttpResponse:
                 for unit, groups in pages
             ],
             "current": current,
-            "start_url": request.build_absolute_uri(reverse("voice:answer_start")),
+            "start_url": request.build_absolute_uri(reverse("voice:answer")),
         },
     )
-
-
-@require_roles(Role.ORG_DEPARTMENT)
-def wave_links_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The links of each group as plain text, to send one to each member by private message."""
-    wave = wave_get(user=request.user, pk=pk)
-    groups = [
-        {"group": group, "links": [_answer_url(request, code) for code in group.codes]}
-        for group in wave_slips(user=request.user, wave=wave)
-    ]
-    return render(request, "voice/wave_links.html", {"wave": wave, "groups": groups})
 
 
 @require_roles(Role.ORG_DEPARTMENT)
