@@ -20,16 +20,19 @@ from django.db.models import ForeignKey, Model, OneToOneField, UniqueConstraint
 DISTRIBUTION_COLUMN = "county_id"
 
 # Small tables every node joins against: the counties themselves, national rules with their county
-# overrides, instruments, accounts and their tokens.
+# overrides, accounts, their tokens and their role grants (授权申请; a grant of the auditor role
+# has no county, and a few thousand rows per province are nothing to replicate).
 REFERENCE_MODELS = frozenset(
     {
         "org.county",
         "org.retirementrule",
         "org.ranksteprule",
         "pipeline.eligibilityrule",
+        "workload.workloadrule",
         "core.holiday",
         "accounts.user",
         "accounts.apitoken",
+        "accounts.rolegrant",
     }
 )
 
@@ -39,8 +42,11 @@ COORDINATOR_MODELS = frozenset({"core.auditlog"})
 COORDINATOR_APPS = frozenset({"admin", "auth", "contenttypes", "sessions", "messages", "axes"})
 
 # Foreign keys from a reference table into county data, which Citus cannot keep: in a cluster the
-# database drops them and the application alone keeps them (a user's unit and own cadre record).
-APPLICATION_ONLY_KEYS = frozenset({"accounts.user.unit", "accounts.user.cadre"})
+# database drops them and the application alone keeps them (a user's unit and own cadre record,
+# the unit a role grant names).
+APPLICATION_ONLY_KEYS = frozenset(
+    {"accounts.user.unit", "accounts.user.cadre", "accounts.rolegrant.unit"}
+)
 
 
 def _label(model: type[Model]) -> str:
