@@ -264,7 +264,7 @@ DEMAND_COLUMNS = (
 )
 
 
-def _demand_rules(values: dict[str, object]) -> list[tuple[str, str]]:
+def _demand_rules(values: dict[str, object], _today: datetime.date) -> list[tuple[str, str]]:
     problems = demand_problems(values)
     issued, completed = values.get("issued_on"), values.get("completed_on")
     if (
