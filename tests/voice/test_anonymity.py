@@ -32,15 +32,16 @@ RESPONSE_MODELS = (Response, InstrumentResult)
 PERSON_WORDS = ("cadre", "user", "token", "author", "ip", "session", "person", "name")
 
 
-def test_response_models_reference_only_wave_unit_and_response() -> None:
-    """No field of a response or result points at a cadre, a user, a token or a group."""
+def test_response_models_reference_only_county_wave_unit_and_response() -> None:
+    """No field of a response or result points at a cadre, a user, a token or a group; the
+    county key (for distributing by county) is the wave's, so it says nothing more."""
     for model in RESPONSE_MODELS:
         targets = {
             field.related_model._meta.label
             for field in model._meta.get_fields()
             if field.is_relation and field.concrete
         }
-        assert targets <= {"voice.Wave", "org.Unit", "voice.Response"}, model
+        assert targets <= {"org.County", "voice.Wave", "org.Unit", "voice.Response"}, model
         names = {field.name for field in model._meta.get_fields()}
         assert not any(word in name for name in names for word in PERSON_WORDS), names
 
@@ -57,20 +58,21 @@ def test_response_models_store_no_time_and_no_sequential_key() -> None:
 
 
 def test_tokens_belong_to_groups_never_to_people() -> None:
-    """A token references its wave and its group; it has no cadre, user or time."""
+    """A token references its county, its wave and its group; it has no cadre, user or time."""
     targets = {
         field.related_model._meta.label
         for field in WaveToken._meta.get_fields()
         if field.is_relation and field.concrete
     }
-    assert targets == {"voice.Wave", "voice.WaveGroup"}
+    assert targets == {"org.County", "voice.Wave", "voice.WaveGroup"}
 
 
 def test_the_database_has_no_foreign_key_from_responses_to_people() -> None:
-    """The database's own constraints agree: the response tables reference wave, unit, response."""
+    """The database's own constraints agree: the response tables reference county, wave, unit and
+    response only."""
     allowed = {
-        Response._meta.db_table: {"voice_wave", "org_unit"},
-        InstrumentResult._meta.db_table: {"voice_response"},
+        Response._meta.db_table: {"org_county", "voice_wave", "org_unit"},
+        InstrumentResult._meta.db_table: {"org_county", "voice_response"},
     }
     with connection.cursor() as cursor:
         for table, tables in allowed.items():

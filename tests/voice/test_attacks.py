@@ -39,6 +39,7 @@ from zhongjian.org.choices import Tier
 from zhongjian.voice import blind
 from zhongjian.voice.anonymity import anonymous_tables_shuffle
 from zhongjian.voice.models import (
+    InstrumentResult,
     Response,
     SpentToken,
     WaveDraw,
@@ -249,8 +250,9 @@ def _spearman(order: list[int]) -> float:
 def test_after_the_reshuffle_physical_order_and_transactions_say_nothing(survey_county) -> None:
     """Before: rowid/ctid follow submission order (the window docs/privacy.md states). After the
     re-shuffle: the order of rowid (SQLite) or ctid (PostgreSQL) is unrelated to submission
-    order, every response and every spent code carries one and the same xmin, and the SQLite
-    file holds each comment once (no old copy in a free page)."""
+    order, every response and every spent code carries one and the same xmin, the SQLite
+    file holds each comment once (no old copy in a free page), and the rewritten rows keep
+    their county key."""
     wave = _submit_in_order(survey_county)
     if connection.vendor == "sqlite":
         query = "SELECT rowid, comment FROM voice_response"
@@ -292,6 +294,12 @@ def test_after_the_reshuffle_physical_order_and_transactions_say_nothing(survey_
         in_file = sorted(range(ROUNDS), key=lambda i: raw.index(f"标记{i:02d}号意见".encode()))
         assert abs(_spearman(in_file)) < 0.8
     assert Response.objects.filter(wave=wave).count() == ROUNDS
+    for rows in (
+        Response.objects.filter(wave=wave),
+        InstrumentResult.objects.filter(response__wave=wave),
+        WaveToken.objects.filter(wave=wave, used=True),
+    ):
+        assert set(rows.values_list("county_id", flat=True)) == {wave.county_id}
 
 
 # -- the signer of online codes -------------------------------------------------------------

@@ -292,7 +292,9 @@ class _Story:
         if stage == Stage.PAUSED:
             received = min(self.today, notice_start + DAY * 2)
             changes.append((Stage.PUBLIC_NOTICE, Stage.PAUSED, received, ""))
-            objections.append(Objection(received_on=received, summary=OBJECTION))
+            objections.append(
+                Objection(county=self.county, received_on=received, summary=OBJECTION)
+            )
         termination = ""
         if stage == Stage.TERMINATED:
             termination = TERMINATION_REASONS[0] if all_decline else TERMINATION_REASONS[1]
@@ -425,7 +427,14 @@ class _Story:
             rows.processes, rows.changes, rows.candidates, rows.objections, strict=True
         ):
             changes += [
-                StageChange(process=process, from_stage=a, to_stage=b, changed_on=day, note=note)
+                StageChange(
+                    county_id=process.county_id,
+                    process=process,
+                    from_stage=a,
+                    to_stage=b,
+                    changed_on=day,
+                    note=note,
+                )
                 for a, b, day, note in steps
             ]
             for candidate in people:
@@ -575,6 +584,7 @@ class _Story:
             rng.choices(list(weights), weights=list(weights.values()), k=rng.randint(1, 3))
         )
         return ExitInterview(
+            county=self.county,
             interviewed_on=day - datetime.timedelta(days=rng.randint(0, 10)),
             reasons=[r for r in ExitReason.values if r in reasons],
             details=EXIT_DETAILS[ExitReason(rng.choice(sorted(reasons)))],

@@ -96,7 +96,9 @@ class Post(models.Model):
         verbose_name_plural = _("岗位")
         ordering = ["unit_id", "tier", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "title"], name="org_post_title_per_unit"),
+            models.UniqueConstraint(
+                fields=["county", "unit", "title"], name="org_post_title_per_unit"
+            ),
             models.CheckConstraint(
                 condition=Q(headcount__gte=1), name="org_post_headcount_positive"
             ),
@@ -234,7 +236,9 @@ class RankGrant(models.Model):
         verbose_name_plural = _("职级晋升")
         ordering = ["-granted_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["cadre", "rank"], name="org_rankgrant_once_per_rank")
+            models.UniqueConstraint(
+                fields=["county", "cadre", "rank"], name="org_rankgrant_once_per_rank"
+            )
         ]
 
     def __str__(self) -> str:

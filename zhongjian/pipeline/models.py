@@ -130,6 +130,7 @@ class SelectionProcess(models.Model):
 class StageChange(models.Model):
     """One move of a selection process, for its timeline."""
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     process = models.ForeignKey(
         SelectionProcess, on_delete=models.CASCADE, related_name="stage_changes"
     )
@@ -187,7 +188,9 @@ class Candidate(models.Model):
         verbose_name_plural = _("人选")
         ordering = ["process_id", "vetting_rank", "-votes", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["process", "cadre"], name="pipeline_candidate_once")
+            models.UniqueConstraint(
+                fields=["county", "process", "cadre"], name="pipeline_candidate_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -218,6 +221,10 @@ class Decline(models.Model):
         verbose_name = _("不接受提拔")
         verbose_name_plural = _("不接受提拔")
         ordering = ["-declined_on", "-id"]
+        # The one-to-one's own unique index gives way to this one when distributed by county.
+        constraints = [
+            models.UniqueConstraint(fields=["county", "candidate"], name="pipeline_decline_once")
+        ]
         indexes = [models.Index(fields=["county", "declined_on"])]
 
     def __str__(self) -> str:
@@ -227,6 +234,7 @@ class Decline(models.Model):
 class Objection(models.Model):
     """A problem reported during the public notice (公示期间反映问题) and its verification."""
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     process = models.ForeignKey(
         SelectionProcess, on_delete=models.CASCADE, related_name="objections"
     )
@@ -272,7 +280,7 @@ class BenchEntry(models.Model):
         ordering = ["post_id", "readiness", "added_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["post", "cadre"],
+                fields=["county", "post", "cadre"],
                 condition=Q(removed_on__isnull=True),
                 name="pipeline_bench_once_per_post",
             )
@@ -327,6 +335,9 @@ class Departure(models.Model):
                 condition=~Q(kind=DepartureKind.SECONDMENT) | Q(planned_return_on__isnull=False),
                 name="pipeline_secondment_has_return",
             ),
+            models.UniqueConstraint(
+                fields=["county", "followed_by"], name="pipeline_departure_followed_once"
+            ),
         ]
         indexes = [models.Index(fields=["county", "departed_on"])]
 
@@ -355,6 +366,7 @@ class Departure(models.Model):
 class ExitInterview(models.Model):
     """The structured exit interview (离岗谈话) the organization department holds with a leaver."""
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     departure = models.OneToOneField(
         Departure, on_delete=models.CASCADE, related_name="exit_interview"
     )
@@ -370,6 +382,11 @@ class ExitInterview(models.Model):
     class Meta:
         verbose_name = _("离岗谈话")
         verbose_name_plural = _("离岗谈话")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "departure"], name="pipeline_exit_interview_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.departure} {self.interviewed_on}"

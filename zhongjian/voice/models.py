@@ -1,7 +1,8 @@
 """Voice models: custom instruments, waves, their groups and tokens, anonymous responses, the board.
 
 The anonymity of a response is a property of these tables (DESIGN.md §5, docs/privacy.md):
-`Response` and `InstrumentResult` reference only the wave and the unit; they share no key, no
+`Response` and `InstrumentResult` reference only the county, the wave and the unit (a wave has
+one county, so the county says nothing the wave does not); they share no key, no
 foreign key and no timestamp finer than a day with `WaveToken`, and their primary keys are
 random UUIDs, so that neither a key nor its order says anything about who answered or when.
 A token belongs to a group of at least k cadres, never to one cadre. Board posts and comments
@@ -164,6 +165,7 @@ class WaveGroup(models.Model):
     """A response group of a wave (see grouping.py): at least k invited cadres sharing the coarse
     attributes that their responses will carry. Written once when the wave opens."""
 
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="groups")
     unit = models.ForeignKey(
         "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -201,9 +203,12 @@ class WaveToken(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(WaveGroup, on_delete=models.CASCADE, related_name="tokens")
-    digest = models.CharField(max_length=64, unique=True)
+    # Unique within the county (a distributed table's unique keys include county_id); the codes are
+    # random enough that two counties never draw the same one either.
+    digest = models.CharField(max_length=64)
     # The code itself, encrypted, for printing slips while the wave is open; blanked on closing.
     cipher = models.TextField(blank=True)
     used = models.BooleanField(default=False)
@@ -211,7 +216,11 @@ class WaveToken(models.Model):
     class Meta:
         verbose_name = _("邀请码")
         verbose_name_plural = _("邀请码")
-        indexes = [models.Index(fields=["wave", "used"])]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "digest"], name="voice_token_digest_once")
+        ]
+        # A typed code is looked up by its digest alone: the cadre does not say which wave.
+        indexes = [models.Index(fields=["wave", "used"]), models.Index(fields=["digest"])]
 
     def __str__(self) -> str:
         return str(self.pk)
@@ -289,6 +298,7 @@ class Response(models.Model):
     """One anonymous submission: coarse attributes copied from its group, and the day only."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
     wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
     unit = models.ForeignKey(
         "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -313,6 +323,7 @@ class InstrumentResult(models.Model):
     """One response's answers to one instrument and its score by the instrument's rule."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="results")
     instrument = models.CharField(max_length=40)
     version = models.PositiveIntegerField()
@@ -325,7 +336,8 @@ class InstrumentResult(models.Model):
         verbose_name_plural = _("测评结果")
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "instrument"], name="voice_result_once_per_instrument"
+                fields=["county", "response", "instrument"],
+                name="voice_result_once_per_instrument",
             )
         ]
 

@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0003_rules_per_county'),
-        ('pipeline', '0002_seed_eligibility_rules'),
+        ("org", "0003_rules_per_county"),
+        ("pipeline", "0002_seed_eligibility_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='eligibilityrule',
-            name='county',
-            field=models.ForeignKey(blank=True, help_text='留空为全国规则；填写则只对该县生效，并覆盖同类的全国规则。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.county', verbose_name='适用县'),
+            model_name="eligibilityrule",
+            name="county",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="留空为全国规则；填写则只对该县生效，并覆盖同类的全国规则。",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.county",
+                verbose_name="适用县",
+            ),
         ),
     ]

@@ -188,7 +188,9 @@ def exit_interview_record(
     if interviewed_on < departure.departed_on - datetime.timedelta(days=90):
         raise ValidationError(_("谈话时间不能早于离岗时间 90 天以上。"))
     interview, created = ExitInterview.objects.get_or_create(
-        departure=departure, defaults={"interviewed_on": interviewed_on}
+        county_id=departure.county_id,
+        departure=departure,
+        defaults={"interviewed_on": interviewed_on},
     )
     interview.interviewed_on = interviewed_on
     interview.reasons = [reason for reason in ExitReason.values if reason in chosen]

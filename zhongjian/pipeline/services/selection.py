@@ -145,7 +145,12 @@ def process_start(
     full_clean_or_raise(process)
     process.save()
     StageChange.objects.create(
-        process=process, to_stage=Stage.MOTION, changed_on=started_on, actor=actor, note=note
+        county_id=process.county_id,
+        process=process,
+        to_stage=Stage.MOTION,
+        changed_on=started_on,
+        actor=actor,
+        note=note,
     )
     summary = f"启动选任：{post.title}" + (f"（{note}）" if note else "")
     _audit(actor, AuditAction.CREATE, process, process, summary)
@@ -360,6 +365,7 @@ def objection_add(
     if not summary.strip():
         raise ValidationError(_("请填写反映的问题。"))
     objection = Objection(
+        county_id=process.county_id,
         process=process,
         candidate=process.candidates.filter(
             is_chosen=True, outcome=CandidateOutcome.PENDING
@@ -484,6 +490,7 @@ def process_transition(
         _appoint(actor=actor, process=process, on=on, document_no=document_no)
     process.save()
     StageChange.objects.create(
+        county_id=process.county_id,
         process=process,
         from_stage=previous,
         to_stage=target,

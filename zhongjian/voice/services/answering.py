@@ -229,6 +229,7 @@ def _rows(
     *, wave: Wave, group: WaveGroup, prepared: _Prepared, today: datetime.date
 ) -> tuple[Response, list[InstrumentResult]]:
     response = Response(
+        county_id=wave.county_id,
         wave=wave,
         unit_id=group.unit_id,
         unit_kind=group.unit_kind,
@@ -240,6 +241,7 @@ def _rows(
     )
     results = [
         InstrumentResult(
+            county_id=wave.county_id,
             response=response,
             instrument=instrument.code,
             version=instrument.version,

@@ -210,6 +210,7 @@ def wave_open(*, actor: Any, wave: Wave, today: datetime.date) -> int:
     stored = WaveGroup.objects.bulk_create(
         [
             WaveGroup(
+                county_id=wave.county_id,
                 wave=wave,
                 unit_id=group.unit_id,
                 unit_kind=group.unit_kind,
@@ -229,7 +230,11 @@ def wave_open(*, actor: Any, wave: Wave, today: datetime.date) -> int:
             code = new_token()
             tokens.append(
                 WaveToken(
-                    wave=wave, group=group, digest=token_digest(code), cipher=encrypt_text(code)
+                    county_id=wave.county_id,
+                    wave=wave,
+                    group=group,
+                    digest=token_digest(code),
+                    cipher=encrypt_text(code),
                 )
             )
     random.SystemRandom().shuffle(tokens)
