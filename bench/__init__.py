@@ -1,1 +1,1 @@
-"""Benchmarks for DESIGN.md §8; `make bench` runs them all (`python -m bench NAME` runs one)."""
+"""Benchmarks of the performance targets; `make bench` runs them all (`python -m bench NAME` runs one)."""

@@ -2,7 +2,7 @@
 
 Times read + validate, and the full import into the database (read, validate, match against the
 registry, bulk insert with audit rows, one transaction), each against openpyxl's read-only read
-in the same run. Target (DESIGN.md §8): the full import ≤ 2 × openpyxl. BENCH_IMPORT_ROWS sets
+in the same run. Target: the full import ≤ 2 × openpyxl. BENCH_IMPORT_ROWS sets
 the row count (default 100000); the file is written once under bench/out/ and reused. The
 database is `zhongjian_bench_import` on PostgreSQL when it answers, else var/ SQLite
 (BENCH_DATABASE_URL overrides), and is recreated on every run.

@@ -1,6 +1,6 @@
 """County overview (队伍概览) on the synthetic province: ORM versus the strongest hand-written SQL.
 
-Targets (DESIGN.md §8, issue #16 item 2): the ORM figures within 1.5 × one well-planned SQL
+Targets (issue #16 item 2): the ORM figures within 1.5 × one well-planned SQL
 statement (GROUPING SETS and FILTER, every figure checked equal), p95 < 300 ms for a county; a
 county inside the province within 1.2 × the same county in a database holding only it; all
 counties < 1.5 s. Runs are interleaved in shuffled rounds; medians and p95 over BENCH_ROUNDS

@@ -1,6 +1,6 @@
 """Pipeline projection for the synthetic province: 10 years, 1,000 Monte Carlo runs.
 
-Target (DESIGN.md §8): within 10 × of a plain numpy lower bound — one vectorised multinomial pass
+Target: within 10 × of a plain numpy lower bound — one vectorised multinomial pass
 over the (runs × states) array per step, nothing else — measured in the same process, the two
 interleaved in shuffled rounds. The expected-value projection is checked exact against rational
 arithmetic (fractions). BENCH_CADRES sets the province size (default 300000).

@@ -1,6 +1,6 @@
 """Workload dashboard of a county in the synthetic province versus the same numbers in one SQL.
 
-Target (DESIGN.md §8): the dashboard selector within 1.5 × the strongest hand-written SQL for
+Target: the dashboard selector within 1.5 × the strongest hand-written SQL for
 the same aggregates (one statement), p95 < 300 ms for a county, on PostgreSQL. Rounds are
 interleaved in shuffled order. BENCH_CADRES sets the province size (default 300000, ≈ 100
 counties); BENCH_DATABASE_URL picks the database (default: the shared benchmark database).

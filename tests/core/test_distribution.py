@@ -1,4 +1,4 @@
-"""The schema is ready to be distributed by county over Citus (DESIGN: scale)."""
+"""The schema is ready to be distributed by county over Citus (docs/operations.md)."""
 
 import pytest
 from django.db import connection, models, transaction

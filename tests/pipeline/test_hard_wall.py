@@ -1,4 +1,4 @@
-"""The hard wall (DESIGN §2): pipeline never imports or queries voice or care; insight and
+"""The hard wall: pipeline never imports or queries voice or care; insight and
 workload never touch care except through its aggregate selectors (`zhongjian.care.aggregates`)."""
 
 import ast

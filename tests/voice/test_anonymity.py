@@ -1,4 +1,4 @@
-"""Anonymity by construction (DESIGN.md §5): no join path from a response to a person.
+"""Anonymity by construction (docs/privacy.md): no join path from a response to a person.
 
 The structural tests read the models and the database's own foreign keys: a response and its
 results reference the wave and the unit only, carry no time finer than a day, and have random

@@ -1,4 +1,4 @@
-"""Cell suppression and refused comparisons against differencing attacks (DESIGN.md §5)."""
+"""Cell suppression and refused comparisons against differencing attacks (docs/privacy.md)."""
 
 import itertools
 from dataclasses import replace

@@ -1,4 +1,4 @@
-"""The six roles of DESIGN.md §1 (等保 三员分立: admins, auditors and business users are apart)."""
+"""The six roles (等保 三员分立: admins, auditors and business users are apart)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

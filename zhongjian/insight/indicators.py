@@ -1,4 +1,4 @@
-"""Indicators of the registry (org), the pipeline and the surveys (voice), DESIGN §6.
+"""Indicators of the registry (org), the pipeline and the surveys (voice), docs/indicators.md.
 
 These providers read the owning apps' models through `scoped` (and voice only through its
 k-safe report selector), so every figure is limited to what the acting user may see. The

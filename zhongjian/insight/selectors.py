@@ -89,7 +89,7 @@ def overview_figures(
     Four round trips: the rules, one grouped pass over the cadres (every count by unit type and
     establishment, summed here), one over the current appointments by tier, one over the
     mid-level posts. Every join is limited to the county too, so that the county's figures
-    cost the same inside a province as alone (DESIGN §8).
+    cost the same inside a province as alone (the performance targets, docs/indicators.md).
     """
     narrow = (scope or IndicatorScope()).filters()
     county = scope_for(user).county_id

@@ -1,4 +1,4 @@
-"""Eligibility hints shown beside bench candidates, from the rules tables (DESIGN §4)."""
+"""Eligibility hints shown beside bench candidates, from the rules tables (docs/pipeline.md)."""
 
 import datetime
 from collections.abc import Mapping

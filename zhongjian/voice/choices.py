@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # The value stored in a response's coarse attribute when its group had to be merged with others
-# to reach k people (DESIGN.md §5); reports show it as its own row, never split.
+# to reach k people (docs/privacy.md); reports show it as its own row, never split.
 MERGED = ""
 
 

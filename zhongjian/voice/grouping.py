@@ -3,7 +3,7 @@
 When a wave opens, every invited cadre is placed in exactly one group, and the group's attributes
 (unit, unit kind, tier, age band, gender) are all that a response will store about its author.
 Every group has at least k invited members, so that even someone who holds the registry and the
-whole database can narrow a response down to no fewer than k people (DESIGN.md §5).
+whole database can narrow a response down to no fewer than k people (docs/privacy.md).
 
 Attributes are kept from the coarsest to the finest and dropped (set to MERGED) where a group
 would be too small:

@@ -1,6 +1,6 @@
 """Voice models: custom instruments, waves, their groups and tokens, anonymous responses, the board.
 
-The anonymity of a response is a property of these tables (DESIGN.md §5, docs/privacy.md):
+The anonymity of a response is a property of these tables (docs/privacy.md):
 `Response` and `InstrumentResult` reference only the county, the wave and the unit (a wave has
 one county, so the county says nothing the wave does not); they share no key, no
 foreign key and no timestamp finer than a day with `WaveToken`, and their primary keys are

@@ -1,4 +1,4 @@
-"""Anonymity thresholds for voice reports: cell suppression and refused comparisons (DESIGN.md §5).
+"""Anonymity thresholds for voice reports: cell suppression and refused comparisons.
 
 Tables
 ------
@@ -67,7 +67,7 @@ from django.utils.translation import gettext as _
 
 from zhongjian.core.errors import ValidationError
 
-# DESIGN.md §5 and the voice issue: k defaults to 5 (10 for free text) and is never below 3.
+# docs/privacy.md: k defaults to 5 (10 for free text) and is never below 3.
 MIN_K: Final = 3
 
 Key = tuple[Hashable, ...]

@@ -1,4 +1,4 @@
-"""Seed the eligibility thresholds (DESIGN §4); the organization department may edit them."""
+"""Seed the eligibility thresholds (docs/pipeline.md); the organization department may edit them."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Pipeline indicators (DESIGN §6) for the 提拔·流动 page, the API and the insight app.
+"""Pipeline indicators (docs/indicators.md) for the 提拔·流动 page, the API and the insight app.
 
 Definitions, also in docs/pipeline.md:
 - offer (提拔动议): a candidate record, dated by the day the cadre was put forward;
