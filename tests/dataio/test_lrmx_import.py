@@ -366,3 +366,16 @@ def test_a_month_only_date_keeps_the_registered_day(personas: Personas) -> None:
     form_batch_confirm(actor=personas.org, batch=batch, today=TODAY)
     cadre.refresh_from_db()
     assert cadre.birth_date == datetime.date(1985, 3, 12)
+
+
+def test_a_batch_left_unconfirmed_is_purged_after_a_day(personas: Personas) -> None:
+    """The hourly purge deletes the encrypted records of a batch nobody confirmed for a day."""
+    from zhongjian.dataio.tasks import import_jobs_purge_task
+
+    batch = submit(personas, ("w.lrmx", lrmx_xml()))
+    FormBatch.objects.filter(pk=batch.pk).update(
+        created_at=batch.created_at - datetime.timedelta(days=2)
+    )
+    import_jobs_purge_task.call_local()
+    batch.refresh_from_db()
+    assert batch.status == FormBatchStatus.CANCELLED and batch.payload_cipher == ""

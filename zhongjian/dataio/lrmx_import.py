@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -693,6 +692,6 @@ def form_batch_cancel(*, actor: Any, batch: FormBatch) -> FormBatch:
 def form_batches_purge(*, now: datetime.datetime | None = None) -> int:
     """Delete the contents of batches left unconfirmed for a day; returns how many were purged."""
     cutoff = (now or timezone.now()) - BATCH_LIFETIME
-    return FormBatch.objects.filter(
-        Q(status=FormBatchStatus.PREVIEW), created_at__lt=cutoff
-    ).update(status=FormBatchStatus.CANCELLED, payload_cipher="")
+    return FormBatch.objects.filter(status=FormBatchStatus.PREVIEW, created_at__lt=cutoff).update(
+        status=FormBatchStatus.CANCELLED, payload_cipher=""
+    )
