@@ -13,15 +13,20 @@ default 300000); BENCH_ALONE_URL a second database that receives a copy of one c
 
 import datetime
 import os
-import random
 import statistics
-import time
-from collections.abc import Callable
 from typing import Any
 
-from bench.common import PG_SERVER, p95, setup_django
+from bench.common import (
+    PG_SERVER,
+    ROUNDS,
+    TODAY,
+    ensure_province,
+    interleaved,
+    line,
+    p95,
+    setup_django,
+)
 
-TODAY = datetime.date(2026, 11, 26)
 MID = ("zhengke", "fuke", "guji")
 
 SQL = """
@@ -187,28 +192,6 @@ def orm_shape(figures: Any) -> dict[str, Any]:
     }
 
 
-def interleaved(
-    contenders: dict[str, Callable[[], object]], rounds: int, seed: int = 1
-) -> dict[str, list[float]]:
-    """Each contender once per round, in a shuffled order; one warm-up round first."""
-    rng = random.Random(seed)
-    for function in contenders.values():
-        function()
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for _round in range(rounds):
-        names = list(contenders)
-        rng.shuffle(names)
-        for name in names:
-            started = time.perf_counter()
-            contenders[name]()
-            samples[name].append(time.perf_counter() - started)
-    return samples
-
-
-def line(name: str, samples: list[float]) -> str:
-    return f"{name:<34} median {statistics.median(samples) * 1000:7.1f} ms   p95 {p95(samples) * 1000:7.1f} ms"
-
-
 def copy_county(source_url: str, target_url: str, county: int) -> None:
     """Fill the (migrated, empty) TARGET with COUNTY's registry rows and the rules from SOURCE."""
     import psycopg
@@ -258,25 +241,18 @@ def main() -> None:
 
     from zhongjian.accounts.models import User
     from zhongjian.insight.selectors import overview_figures
-    from zhongjian.org.models import Cadre, County
+    from zhongjian.org.models import County
 
     if connection.vendor != "postgresql":
         print("PostgreSQL not available: the overview benchmark needs the synthetic province.")
         return
-    cadres = int(os.environ.get("BENCH_CADRES", "300000"))
-    if Cadre.objects.filter(status="active").count() < cadres * 0.95:
-        from zhongjian.demo.generator import build_demo
-
-        print(f"building the synthetic province ({cadres} cadres) …", flush=True)
-        build_demo(seed=2022, cadres=cadres, today=TODAY, with_users=False)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    ensure_province()
     counties = list(County.objects.order_by("code"))
     county = counties[len(counties) // 2]
     user, _created = User.objects.get_or_create(
         username="bench_zuzhibu", defaults={"role": "org_department", "county": county}
     )
-    rounds = int(os.environ.get("BENCH_ROUNDS", "30"))
+    rounds = ROUNDS
     params = sql_params(county.pk)
 
     orm_figures = orm_shape(overview_figures(user=user, today=TODAY))

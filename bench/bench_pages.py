@@ -15,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from bench.common import p95, setup_django
+from bench.common import ensure_province, p95, setup_django
 
 TARGET_MEDIAN_MS = 50
 TARGET_P95_MS = 100
@@ -28,7 +28,6 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from bench.bench_overview import ensure_province
     from zhongjian.accounts.models import User
     from zhongjian.org.lists import CADRE_LIST, roster_rows
     from zhongjian.org.models import County

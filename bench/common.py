@@ -1,6 +1,9 @@
 """Shared set-up for benchmarks: a database for the synthetic province and timing helpers."""
 
+import datetime
 import os
+import random
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -44,6 +47,77 @@ def setup_django(*, prefer_postgres: bool, name: str = "zhongjian_bench") -> str
 
     call_command("migrate", verbosity=0)
     return url.split("@")[-1]
+
+
+# The day every benchmark treats as today, so that figures are the same from run to run.
+TODAY = datetime.date(2026, 11, 26)
+# Rounds of every interleaved comparison (BENCH_ROUNDS overrides; at least 20 by the rules).
+ROUNDS = max(20, int(os.environ.get("BENCH_ROUNDS", "30")))
+
+
+def interleaved(
+    contenders: dict[str, Callable[[], object]], rounds: int = ROUNDS, seed: int = 1
+) -> dict[str, list[float]]:
+    """Seconds per call of each contender: one warm-up call each, then ROUNDS rounds in which
+    every contender runs once, in an order shuffled afresh each round."""
+    rng = random.Random(seed)
+    for function in contenders.values():
+        function()
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for _round in range(rounds):
+        names = list(contenders)
+        rng.shuffle(names)
+        for name in names:
+            started = time.perf_counter()
+            contenders[name]()
+            samples[name].append(time.perf_counter() - started)
+    return samples
+
+
+def line(name: str, samples: list[float], width: int = 34) -> str:
+    """NAME with the median and p95 of SAMPLES (seconds) in milliseconds."""
+    return (
+        f"{name:<{width}} median {statistics.median(samples) * 1000:8.1f} ms"
+        f"   p95 {p95(samples) * 1000:8.1f} ms   n={len(samples)}"
+    )
+
+
+def verdict(label: str, value: float, target: float, unit: str = "", *, below: bool = True) -> str:
+    """One printed line: LABEL, VALUE against TARGET, and whether the target is met."""
+    met = value <= target if below else value >= target
+    sign = "≤" if below else "≥"
+    return f"{label}: {value:.2f}{unit} (target {sign} {target:g}{unit}: {'met' if met else 'NOT MET'})"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb(pid: int | None = None) -> float:
+    """Resident set size now of PID (this process by default), in MB, from /proc."""
+    status = Path(f"/proc/{pid or os.getpid()}/status").read_text()
+    for row in status.splitlines():
+        if row.startswith("VmRSS:"):
+            return int(row.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc status")
+
+
+def ensure_province(cadres: int | None = None, today: datetime.date = TODAY) -> None:
+    """Build the synthetic province (BENCH_CADRES cadres, default 300,000) unless it is there."""
+    from django.db import connection
+
+    from zhongjian.org.models import Cadre
+
+    cadres = cadres or int(os.environ.get("BENCH_CADRES", "300000"))
+    if Cadre.objects.filter(status="active").count() < cadres * 0.95:
+        from zhongjian.demo.generator import build_demo
+
+        print(f"building the synthetic province ({cadres} cadres) …", flush=True)
+        build_demo(seed=2022, cadres=cadres, today=today, with_users=False)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def timed(function: Callable[[], object], *, repeat: int) -> list[float]:
