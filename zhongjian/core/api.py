@@ -32,7 +32,7 @@ ERRORS: dict[int, type[Schema]] = {
 }
 
 ObjectId = Path[int, {"ge": 1, "le": MAX_ID}]
-OptionalId = Annotated[int | None, Field(None, ge=1, le=MAX_ID)]
+OptionalId = Annotated[int, Field(ge=1, le=MAX_ID)] | None
 
 
 def Text(max_length: int, *, min_length: int = 1) -> Any:  # noqa: N802 (a type factory)

@@ -30,3 +30,29 @@ class Threshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.value}"
+
+
+class RiskReport(models.Model):
+    """The county's latest fitted group-risk model (群体离岗风险), computed in the background.
+
+    Fitting takes seconds to a minute, so no page waits for it: the page shows the stored report
+    and asks the job queue for a new one when the registry has changed since (`digest`) or the
+    day has turned. `data` holds the report as JSON (groups of at least k only, never a person);
+    null means the history was too short to fit a model.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("计算基准日"))
+    digest = models.CharField(max_length=16)
+    data = models.JSONField(null=True)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("群体离岗风险模型")
+        verbose_name_plural = _("群体离岗风险模型")
+        constraints = [
+            models.UniqueConstraint(fields=["county"], name="insight_riskreport_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.day}"

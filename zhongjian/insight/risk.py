@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -519,22 +519,102 @@ def group_risks(
     return groups, hidden, county
 
 
-def model_report(user: Any, *, today: datetime.date) -> ModelReport | None:
-    """The county's report, cached until the registry or the pipeline changes."""
-    county = user.county_id
+def registry_digest(county_id: int) -> str:
+    """A short fingerprint of what the model is fitted from: it changes when a cadre, a departure
+    or an appointment of the county is added or removed."""
     stamp = (
-        Cadre.objects.filter(county_id=county).aggregate(n=Count("id"), m=Max("id")),
-        Departure.objects.filter(county_id=county).aggregate(n=Count("id"), m=Max("id")),
-        Appointment.objects.filter(county_id=county).aggregate(n=Count("id"), m=Max("id")),
+        Cadre.objects.filter(county_id=county_id).aggregate(n=Count("id"), m=Max("id")),
+        Departure.objects.filter(county_id=county_id).aggregate(n=Count("id"), m=Max("id")),
+        Appointment.objects.filter(county_id=county_id).aggregate(n=Count("id"), m=Max("id")),
     )
-    digest = hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
-    key = f"zj:insight:risk:{county}:{today}:{digest}"
-    report = cache.get(key)
+    return hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
+
+
+def report_to_data(report: ModelReport | None) -> dict[str, Any] | None:
+    """REPORT as JSON-ready data (dates as ISO strings)."""
     if report is None:
-        history = load_history(county)
-        split = time_split(first=datetime.date(2000, 1, 1), today=today)
-        days = [*(split.train_days if split else []), *([split.test_day] if split else []), today]
-        attach_survey(history, user=user, days=days)
-        report = fit_report(history, today=today)
-        cache.set(key, report, 24 * 3600)
+        return None
+    data = asdict(report)
+    data["split"] = {
+        "train_days": [day.isoformat() for day in report.split.train_days],
+        "test_day": report.split.test_day.isoformat(),
+    }
+    return data
+
+
+def report_from_data(data: dict[str, Any] | None) -> ModelReport | None:
+    if data is None:
+        return None
+    split = Split(
+        train_days=[datetime.date.fromisoformat(day) for day in data["split"]["train_days"]],
+        test_day=datetime.date.fromisoformat(data["split"]["test_day"]),
+    )
+    return ModelReport(
+        **{
+            **data,
+            "split": split,
+            "metrics": [Metrics(**m) for m in data["metrics"]],
+            "importance": [tuple(pair) for pair in data["importance"]],
+            "coefficients": [tuple(pair) for pair in data["coefficients"]],
+            "groups": [GroupRisk(**g) for g in data["groups"]],
+        }
+    )
+
+
+def fit_county(county_id: int, *, today: datetime.date) -> ModelReport | None:
+    """Fit the county's model as of TODAY, with the 组织部's view of the survey cells."""
+    from zhongjian.accounts.models import User
+    from zhongjian.accounts.roles import Role
+
+    scope = User(role=Role.ORG_DEPARTMENT, county_id=county_id, is_active=True)
+    history = load_history(county_id)
+    split = time_split(first=datetime.date(2000, 1, 1), today=today)
+    days = [*(split.train_days if split else []), *([split.test_day] if split else []), today]
+    attach_survey(history, user=scope, days=days)
+    return fit_report(history, today=today)
+
+
+def risk_report_refresh(*, county_id: int, today: datetime.date) -> ModelReport | None:
+    """Fit the county's model now and store it (the background job; also the demo loader)."""
+    from zhongjian.insight.models import RiskReport
+
+    digest = registry_digest(county_id)
+    report = fit_county(county_id, today=today)
+    RiskReport.objects.update_or_create(
+        county_id=county_id,
+        defaults={"day": today, "digest": digest, "data": report_to_data(report)},
+    )
     return report
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """What the page shows: the stored report (None if never computed or too little history),
+    whether one was ever computed, when, and whether it is current."""
+
+    report: ModelReport | None
+    exists: bool
+    fresh: bool
+    computed_at: datetime.datetime | None
+
+
+def stored_report(*, county_id: int, today: datetime.date) -> StoredReport:
+    from zhongjian.insight.models import RiskReport
+
+    row = RiskReport.objects.filter(county_id=county_id).first()
+    if row is None:
+        return StoredReport(report=None, exists=False, fresh=False, computed_at=None)
+    fresh = row.day == today and row.digest == registry_digest(county_id)
+    return StoredReport(
+        report=report_from_data(row.data), exists=True, fresh=fresh, computed_at=row.computed_at
+    )
+
+
+def request_refresh(*, county_id: int, today: datetime.date) -> None:
+    """Queue a refit of the county's model unless one was queued for the same data and day in
+    the last 15 minutes."""
+    from zhongjian.insight.tasks import risk_report_task
+
+    key = f"zj:insight:risk:queued:{county_id}:{today}:{registry_digest(county_id)}"
+    if cache.add(key, 1, 15 * 60):
+        risk_report_task(county_id, today.isoformat())

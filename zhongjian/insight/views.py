@@ -303,8 +303,14 @@ def time_in_post(request: HttpRequest) -> HttpResponse:
 def risk_model(request: HttpRequest) -> HttpResponse:
     """The model page: metrics on the held-out year beside the baseline, the features, and the
     group risks (unit × tier, groups of at least k)."""
-    report = risk.model_report(request.user, today=timezone.localdate())
-    return render(request, "insight/risk.html", {"report": report})
+    today = timezone.localdate()
+    county = request.user.county_id
+    stored = risk.stored_report(county_id=county, today=today)
+    if not stored.fresh:
+        risk.request_refresh(county_id=county, today=today)
+        # With an immediate queue (tests, or a deployment without a consumer) it is done now.
+        stored = risk.stored_report(county_id=county, today=today)
+    return render(request, "insight/risk.html", {"report": stored.report, "stored": stored})
 
 
 @require_roles(Role.ORG_DEPARTMENT)

@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from zhongjian.demo.extensions import DEMO_EXTENSIONS
 from zhongjian.demo.generator import build_demo
+from zhongjian.insight.risk import request_refresh as risk_request_refresh
 from zhongjian.org.models import County
 
 
@@ -54,6 +55,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 summary = import_string(dotted)(county=county, seed=options["seed"], today=today)
             self.stdout.write(summary)
+        # Fitting the group-risk model takes a while: queue it now, so that its page is ready
+        # once the job consumer (started by `make run`) has run it.
+        risk_request_refresh(county_id=county.pk, today=today)
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"已生成 {result.counties} 个县、{result.units} 个单位、{result.posts} 个岗位、"
