@@ -103,6 +103,8 @@ class BatchPlan:
     people: list[PersonPlan]
     unit: Unit | None
     establishment: str
+    # The county's active posts the plan matched against (the preview offers them as choices).
+    posts: list[Post] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
@@ -300,7 +302,9 @@ def form_batch_plan(*, actor: Any, batch: FormBatch) -> BatchPlan:
             )
         people.append(person)
     _check_duplicates(people)
-    return BatchPlan(batch=batch, people=people, unit=unit, establishment=payload["establishment"])
+    return BatchPlan(
+        batch=batch, people=people, unit=unit, establishment=payload["establishment"], posts=posts
+    )
 
 
 def _month(value: lrmx.PartialDate | None) -> tuple[int, int] | None:

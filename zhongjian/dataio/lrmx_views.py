@@ -145,14 +145,13 @@ def form_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status != FormBatchStatus.PREVIEW:
         return render(request, "dataio/form_batch.html", {"batch": batch, "plan": None})
     plan = lrmx_import.form_batch_plan(actor=request.user, batch=batch)
-    posts = Post.objects.filter(county_id=batch.county_id, is_active=True).select_related("unit")
     return render(
         request,
         "dataio/form_batch.html",
         {
             "batch": batch,
             "plan": plan,
-            "post_options": sorted((post_label(p), p.pk) for p in posts),
+            "post_options": sorted((post_label(p), p.pk) for p in plan.posts),
             "units": Unit.objects.filter(county_id=batch.county_id, is_active=True),
         },
         status=status,
