@@ -91,5 +91,62 @@ def test_phone_menu(live_server, personas: Personas, browser_page) -> None:  # t
     page.click("button.navtoggle")
     assert nav.is_visible()
     assert page.get_attribute("button.navtoggle", "aria-expanded") == "true"
-    page.click("nav.mainnav >> text=干部")
+    # The module groups open in place (an accordion) inside the phone menu.
+    group = page.locator("details.navgroup[data-navgroup=registry]")
+    assert not group.locator("a >> text=干部").is_visible()
+    group.locator("summary").click()
+    link = group.locator("a", has_text="干部").first
+    assert link.is_visible()
+    box, menu = link.bounding_box(), nav.bounding_box()
+    assert box["x"] >= menu["x"] and box["x"] + box["width"] <= menu["x"] + menu["width"]
+    link.click()
     page.wait_for_url("**/org/cadres/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_desktop_menu_fits_one_line_with_module_groups(
+    live_server, personas: Personas, browser_page
+) -> None:  # type: ignore[no-untyped-def]
+    """At 1280 px the 组织部's 13 entries fit one line as 7: the registry, survey and analysis
+    entries sit in drop-down menus that open on a click or with the keyboard, one at a time, and
+    close on Escape (focus back on the menu's entry) or a click elsewhere; the group of the page
+    shown is marked."""
+    page = browser_page
+    sign_in(page, live_server.url, personas.org.username)
+    page.goto(f"{live_server.url}/org/cadres/")
+    top = page.locator("nav.mainnav > a, nav.mainnav > details > summary")
+    assert top.count() == 7
+    tops = {round(top.nth(i).bounding_box()["y"]) for i in range(top.count())}
+    assert len(tops) == 1  # one line
+    assert page.locator("header.topbar").bounding_box()["height"] < 64
+    registry = page.locator("details.navgroup[data-navgroup=registry]")
+    voice = page.locator("details.navgroup[data-navgroup=voice]")
+    assert "active" in registry.get_attribute("class")
+    assert registry.locator("a.active").get_attribute("aria-current") == "page"
+    assert not registry.locator("a >> text=数据导入").is_visible()
+    registry.locator("summary").click()
+    assert registry.locator("a >> text=数据导入").is_visible()
+    voice.locator("summary").click()  # opening another closes the first
+    assert voice.locator("a >> text=心声").is_visible()
+    assert not registry.locator("a >> text=数据导入").is_visible()
+    page.keyboard.press("Escape")
+    assert not voice.locator("a >> text=心声").is_visible()
+    assert page.evaluate("document.activeElement.textContent") == "思想动态"
+    page.keyboard.press("Enter")  # the keyboard opens it again
+    assert voice.locator("a >> text=心声").is_visible()
+    page.mouse.click(1100, 700)  # a click elsewhere closes it
+    assert not voice.locator("a >> text=心声").is_visible()
+    page.locator("details.navgroup[data-navgroup=analysis] summary").click()
+    page.click("nav.mainnav a >> text=预测")
+    page.wait_for_url("**/projection/**")
+    assert "active" in page.get_attribute("details.navgroup[data-navgroup=analysis]", "class")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_short_menu_is_not_grouped(live_server, personas: Personas, browser_page) -> None:  # type: ignore[no-untyped-def]
+    """A cadre's five entries stay plain links."""
+    page = browser_page
+    sign_in(page, live_server.url, personas.cadre.username)
+    page.goto(f"{live_server.url}/voice/board/")
+    assert page.locator("details.navgroup").count() == 0
+    assert page.locator("nav.mainnav > a").count() >= 4

@@ -15,7 +15,9 @@ def test_run_save_and_compare_scenario(live_server, personas: Personas, browser_
     page = browser_page
     sign_in(page, live_server.url, personas.org.username)
     page.goto(f"{live_server.url}/projection/")
-    assert page.locator("nav.mainnav a.active").inner_text() == "预测"
+    # 预测 sits in the closed 研判·预测 menu, which is marked as the page's group.
+    assert page.locator("nav.mainnav a.active").text_content() == "预测"
+    assert "active" in page.get_attribute("details.navgroup[data-navgroup=analysis]", "class")
     page.wait_for_selector("[data-projection=vacancy] canvas")
     page.fill("#id_exit_cut_resignation", "40")
     page.fill("#id_recruits_guji", "3")

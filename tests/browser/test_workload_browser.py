@@ -41,3 +41,44 @@ def test_unit_head_registers_a_demand(live_server, personas: Personas, browser_p
     assert list(DemandReceipt.objects.values_list("unit_id", flat=True)) == [personas.unit_a.pk]
     page.goto(f"{live_server.url}/workload/")
     assert page.inner_text("[data-testid=unit-demands]") == "1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unit_page_dates_stay_on_one_line_on_a_phone(
+    live_server, personas: Personas, browser_page
+) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the task list's 下达日期 and 完成时限 and the months of 逐月指标 are single
+    lines (they broke as "2026-" / "12-01"), and the labels carry no ASCII colon."""
+    import datetime
+
+    from zhongjian.workload.choices import DemandKind
+    from zhongjian.workload.services import demand_register
+
+    organ = Organ.objects.create(
+        county=personas.county, name="市卫生健康委员会", level=OrganLevel.CITY
+    )
+    demand_register(
+        actor=personas.org,
+        organ=organ,
+        units=[personas.unit_a],
+        values={
+            "title": "关于印发耕地保护实施方案的通知",
+            "kind": DemandKind.DOCUMENT,
+            "issued_on": datetime.date(2025, 3, 10),
+            "deadline": datetime.date(2025, 3, 30),
+        },
+    )
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, personas.org.username)
+    page.goto(f"{live_server.url}/workload/units/{personas.unit_a.pk}/?start=2025-01&end=2025-12")
+    cells = page.locator("td.nowrap:not(:has(form))")
+    assert cells.count() >= 3
+    lines = (
+        "el => { const r = document.createRange(); r.selectNodeContents(el.firstChild);"
+        " return r.getClientRects().length; }"
+    )
+    for index in range(cells.count()):
+        assert cells.nth(index).evaluate(lines) == 1, cells.nth(index).inner_text()
+    labels = page.locator("form.filters label").all_inner_texts()
+    assert labels and not any(label.strip().endswith(":") for label in labels)

@@ -122,3 +122,17 @@ def test_api(hand: Hand) -> None:
         client.get("/api/v1/insight/values", {"unit": "x"}, headers=bearer(p.org)).status_code
         == 422
     )
+
+
+def test_flags_come_a_page_at_a_time(hand: Hand, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The list says how many flags there are and pages through them (the demo county's 644
+    flags were one page 24,000 px tall)."""
+    monkeypatch.setattr("zhongjian.insight.views.FLAGS_PAGE_SIZE", 1)
+    org = client_for(hand.personas.org)
+    first = org.get(reverse("insight:flags"))
+    total = first.context["page"].paginator.count
+    assert total >= 2 and f"共 {total} 条提示" in first.text
+    assert len(first.context["page"].object_list) == 1 and "下一页" in first.text
+    second = org.get(reverse("insight:flags"), {"page": 2})
+    assert second.context["page"].object_list != first.context["page"].object_list
+    assert org.get(reverse("insight:flags"), {"page": "x"}).status_code == 200

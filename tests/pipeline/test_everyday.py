@@ -101,3 +101,65 @@ def test_posts_of_a_unit_go_from_zhengke_down(personas: Personas) -> None:
     response = client_for(personas.org).get(reverse("org:unit_detail", args=[personas.unit_b.pk]))
     tiers = [post.tier for post in response.context["posts"]]
     assert tiers == sorted(tiers, key=[Tier.ZHENGKE, Tier.FUKE, Tier.GUJI, Tier.GENERAL].index)
+
+
+def _api(user, method: str, path: str, body: dict | None = None):  # type: ignore[no-untyped-def]
+    import json
+
+    return getattr(client_for(user), method)(
+        "/api/v1/pipeline" + path,
+        data=json.dumps(body) if body is not None else None,
+        content_type="application/json",
+    )
+
+
+def test_the_api_reports_todays_vacant_seats_not_the_episodes_largest(personas: Personas) -> None:
+    """职数 2: both holders left, then one seat was filled again: the episode's stored (largest)
+    shortfall stays 2, the API's `seats` is 1, as on the board and the post page."""
+    from zhongjian.pipeline.models import Vacancy
+
+    post = factories.post(unit=personas.unit_b, tier=Tier.FUKE, title="二级调研员岗", headcount=2)
+    for _ in range(2):
+        factories.appoint(
+            cadre=factories.cadre(unit=personas.unit_b),
+            post=post,
+            start=datetime.date(2020, 1, 1),
+            end_date=datetime.date(2023, 12, 31),
+        )
+    holder = factories.cadre(unit=personas.unit_b)
+    factories.appoint(cadre=holder, post=post, start=datetime.date(2024, 6, 1))
+    vacancy_rederive(posts=[post], today=TODAY)
+    episode = Vacancy.objects.get(post=post, closed_on__isnull=True)
+    assert episode.seats == 2
+    items = _api(personas.org, "get", "/vacancies").json()["items"]
+    (row,) = [item for item in items if item["post_id"] == post.pk]
+    assert row["seats"] == 1
+    board = client_for(personas.org).get(reverse("pipeline:vacancies"), {"q": "二级调研员岗"})
+    assert next(v for v in board.context["rows"] if v.post_id == post.pk).vacant_seats == 1
+
+
+def test_the_api_asks_for_a_reason_to_start_a_covered_post(
+    personas: Personas, two_seat_post
+) -> None:  # type: ignore[no-untyped-def]
+    """The one vacant seat has a selection: another start through the API without
+    `override_reason` is a JSON 400 in Chinese naming the field; with one it is recorded in
+    the timeline and the audit log."""
+    body = {"post_id": two_seat_post.pk, "started_on": "2025-02-01", "reason": "原副局长退休"}
+    assert _api(personas.org, "post", "/processes", body).status_code == 201
+    second = {**body, "started_on": "2025-02-02", "reason": "再选一名"}
+    refused = _api(personas.org, "post", "/processes", second)
+    assert refused.status_code == 400
+    assert "另行启动须说明理由" in refused.json()["detail"]
+    assert SelectionProcess.objects.filter(post=two_seat_post).count() == 1
+    blank = _api(personas.org, "post", "/processes", {**second, "override_reason": "  "})
+    assert blank.status_code == 400
+    done = _api(personas.org, "post", "/processes", {**second, "override_reason": "拟调整分工"})
+    assert done.status_code == 201, done.content.decode()
+    process = SelectionProcess.objects.get(pk=done.json()["id"])
+    assert "拟调整分工" in process.stage_changes.get().note
+    assert AuditLog.objects.filter(summary__contains="拟调整分工").exists()
+    # Not covered: no reason asked for.
+    free = factories.post(unit=personas.unit_b, tier=Tier.FUKE, title="综合股副股长岗", headcount=1)
+    vacancy_rederive(posts=[free], today=TODAY)
+    open_seat = {**body, "post_id": free.pk}
+    assert _api(personas.org, "post", "/processes", open_seat).status_code == 201

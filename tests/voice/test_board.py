@@ -258,3 +258,105 @@ def test_the_organization_department_takes_down_a_published_comment(personas) ->
     assert AuditLog.objects.filter(
         object_type="voice_board_comment", object_id=str(comment.pk)
     ).exists()
+
+
+def test_an_official_reply_is_edited_with_its_history_kept(personas) -> None:
+    """The organization department edits its reply: readers see the new text marked 已修改 with
+    the time, not the old one; the old text, who replaced it and when are kept, shown to the
+    organization department and written to the audit log; a cadre cannot edit (403), another
+    county's department gets a 404, an unchanged or too short text re-renders the form with
+    the input kept."""
+    from zhongjian.voice.models import OfficialReplyRevision
+
+    write(client_for(personas.cadre), "食堂伙食建议", "希望食堂多做几个素菜，价格也再便宜一些。")
+    post = BoardPost.objects.get()
+    org = client_for(personas.org)
+    org.post(reverse("voice:board_reply", args=[post.pk]), {"body": "已转交机关事务中心研究。"})
+    reply = OfficialReply.objects.get()
+    url = reverse("voice:board_reply_edit", args=[post.pk, reply.pk])
+    assert client_for(personas.cadre).get(url).status_code == 403
+    assert client_for(personas.cadre).post(url, {"body": "改掉"}).status_code == 403
+    assert client_for(personas.outsider_org).post(url, {"body": "改掉了"}).status_code == 404
+    page = org.get(url).content.decode()
+    assert "已转交机关事务中心研究。" in page  # the form holds the current text
+
+    refused = org.post(url, {"body": "已转交机关事务中心研究。"})
+    assert refused.status_code == 400 and "答复内容没有变化" in refused.content.decode()
+    short = org.post(url, {"body": "好"})
+    assert short.status_code == 400 and 'role="alert"' in short.content.decode()
+    assert ">\n好</textarea>" in short.content.decode()  # the input is kept
+    assert not OfficialReplyRevision.objects.exists()
+
+    assert org.post(url, {"body": "下月起食堂每天增加两个素菜。"}).status_code == 302
+    reply.refresh_from_db()
+    (revision,) = OfficialReplyRevision.objects.all()
+    assert reply.body == "下月起食堂每天增加两个素菜。" and reply.edited_at is not None
+    assert revision.previous_body == "已转交机关事务中心研究。"
+    assert revision.edited_by == personas.org and revision.county_id == post.county_id
+    assert revision.previous_at == reply.created_at
+    row = AuditLog.objects.get(
+        object_type="voice_board_reply", object_id=str(reply.pk), action="update"
+    )
+    assert row.actor_id == personas.org.pk and "已转交机关事务中心研究。" in row.summary
+
+    detail = reverse("voice:board_detail", args=[post.pk])
+    public = client_for(personas.cadre).get(detail).content.decode()
+    assert "下月起食堂每天增加两个素菜。" in public and "已修改" in public
+    assert "已转交机关事务中心研究。" not in public and "修改记录" not in public
+    assert timezone.localtime(reply.edited_at).strftime("%Y-%m-%d %H:%M") in public
+    own = org.get(detail).content.decode()
+    assert "修改记录（1 次）" in own and "已转交机关事务中心研究。" in own
+    assert str(personas.org) in own
+    api = client_for(personas.cadre).get(f"{API}/{post.pk}").json()
+    assert api["replies"][0]["body"] == "下月起食堂每天增加两个素菜。"
+    assert api["replies"][0]["edited_at"] is not None
+
+    # A second edit keeps both earlier texts, newest first; the second dated by the first edit.
+    org.post(url, {"body": "下月起食堂每天增加三个素菜。"})
+    first, second = OfficialReplyRevision.objects.order_by("id").values_list(
+        "previous_body", "previous_at"
+    )
+    assert second == ("下月起食堂每天增加两个素菜。", reply.edited_at)
+    assert first[0] == "已转交机关事务中心研究。"
+    assert "修改记录（2 次）" in org.get(detail).content.decode()
+
+
+def test_a_reply_of_a_removed_post_cannot_be_edited(personas) -> None:
+    from zhongjian.voice.services.board import post_remove, reply_update
+
+    write(client_for(personas.cadre), "食堂伙食建议", "希望食堂多做几个素菜，价格也再便宜一些。")
+    post = BoardPost.objects.get()
+    client_for(personas.org).post(
+        reverse("voice:board_reply", args=[post.pk]), {"body": "已转交研究。"}
+    )
+    reply = OfficialReply.objects.get()
+    post_remove(actor=personas.org, post_id=post.pk)
+    from zhongjian.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        reply_update(actor=personas.org, reply_id=reply.pk, body="新的答复内容")
+    url = reverse("voice:board_reply_edit", args=[post.pk, reply.pk])
+    assert client_for(personas.org).get(url).status_code == 404
+
+
+def test_a_read_is_counted_without_storing_the_reader(personas) -> None:
+    """Counting a read writes no row naming the reader (no audit row, no session row): the
+    only record of what a browser has read is the browser's own signed cookie of post ids."""
+    from django.conf import settings
+
+    post = post_create(
+        actor=personas.cadre,
+        bucket="t",
+        category="pay",
+        title="乡镇补贴什么时候发",
+        body="听说乡镇工作补贴要调整，什么时候落实？",
+    )
+    reader = client_for(personas.cadre)
+    before = AuditLog.objects.count()
+    reader.get(reverse("voice:board_detail", args=[post.pk]))
+    assert AuditLog.objects.count() == before
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.signed_cookies"
+    cookie = reader.cookies["zj_read"]
+    # "post ids:timestamp:signature", nothing about the reader.
+    assert cookie.value.split(":")[0] == str(post.pk) and len(cookie.value.split(":")) == 3
+    assert cookie["httponly"]

@@ -23,16 +23,17 @@ from zhongjian.accounts.services import (
     token_revoke,
 )
 from zhongjian.core.errors import ValidationError
+from zhongjian.core.forms import Form
 from zhongjian.core.permissions import require_roles
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label=_("令牌名称"), max_length=64, help_text=_("用于区分用途，如“数据同步脚本”")
     )
 
 
-class PasswordForm(forms.Form):
+class PasswordForm(Form):
     old_password = forms.CharField(
         label=_("原密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )

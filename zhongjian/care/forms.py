@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from zhongjian.care.choices import CloseReason, ContactTime, ContactWay, Instrument, Topic
 from zhongjian.care.scoring import ITEMS, OPTIONS
 from zhongjian.care.services import NOTE_MAX, REQUEST_TEXT_MAX
+from zhongjian.core.forms import Form
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     topic = forms.ChoiceField(label=_("想聊的主题"), choices=Topic.choices)
     contact_way = forms.ChoiceField(
         label=_("希望的联系方式"), choices=ContactWay.choices, widget=forms.RadioSelect
@@ -31,7 +32,7 @@ class RecordRequestForm(RequestForm):
     field_order = ["cadre", "topic", "contact_way", "contact_time", "text", "consent"]
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     contact_on = forms.DateField(
         label=_("联系日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -49,20 +50,20 @@ class ContactForm(forms.Form):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     due_on = forms.DateField(
         label=_("跟进日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     reason = forms.ChoiceField(
         label=_("结案原因"),
         choices=[c for c in CloseReason.choices if c[0] != CloseReason.WITHDRAWN],
     )
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(Form):
     counselor = forms.TypedChoiceField(label=_("改派给"), coerce=int)
 
     def __init__(self, *args: object, counselors: list[tuple[int, str]], **kwargs: object) -> None:
@@ -70,7 +71,7 @@ class ReassignForm(forms.Form):
         self.fields["counselor"].choices = counselors  # type: ignore[attr-defined]
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
     cadre = forms.TypedChoiceField(label=_("干部"), coerce=int)
 
     def __init__(self, *args: object, cadres: list[tuple[int, str]], **kwargs: object) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from zhongjian.accounts.roles import Role
 from zhongjian.core.errors import DomainError
+from zhongjian.core.forms import Form
 from zhongjian.core.permissions import get_scoped_or_404, require_roles
 from zhongjian.dataio import lrmx, lrmx_import
 from zhongjian.dataio.lrmx_export import FormFile, form_record, lrmx_file, post_label
@@ -34,7 +35,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class FormBatchForm(forms.Form):
+class FormBatchForm(Form):
     files = MultipleFileField(
         label=gettext_lazy("任免审批表文件"),
         widget=MultipleFileInput(attrs={"multiple": True, "accept": ".lrmx,.lrm,.pic,.zip"}),

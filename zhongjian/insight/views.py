@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +31,7 @@ from zhongjian.org.models import Unit
 from zhongjian.org.views import render_cadre
 
 READ_ROLES = (Role.ORG_DEPARTMENT, Role.UNIT_HEAD)
+FLAGS_PAGE_SIZE = 50
 
 
 def _scope_and_period(request: HttpRequest) -> tuple[IndicatorScope, Period]:
@@ -316,4 +318,6 @@ def risk_model(request: HttpRequest) -> HttpResponse:
 @require_roles(Role.ORG_DEPARTMENT)
 def structural_flags(request: HttpRequest) -> HttpResponse:
     found = flags.structural_flags(user=request.user, day=timezone.localdate())
-    return render(request, "insight/flags.html", {"flags": found})
+    # Hundreds of rows in a county: a page at a time (the whole list was one 24,000 px page).
+    page = Paginator(found, FLAGS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "insight/flags.html", {"page": page})

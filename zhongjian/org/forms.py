@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhongjian.core.errors import DomainError
+from zhongjian.core.forms import Form
 from zhongjian.org.choices import EndReason
 from zhongjian.org.models import Appointment, Cadre, CorrectionRequest, Post, RankGrant, Unit
 from zhongjian.org.validation import RecordInvalid
@@ -32,7 +33,7 @@ def _model_fields(model: type, names: list[str], **required: bool) -> dict[str, 
     return fields
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(Form):
     """A form whose service may refuse it: the refusal's messages go beside their fields."""
 
     def add_refusal(self, error: DomainError) -> None:

@@ -56,7 +56,9 @@ class VacancyOut(Schema):
     tier: Tier = Field(..., alias="post.tier")
     opened_on: datetime.date
     closed_on: datetime.date | None
-    seats: int
+    # 空缺职数 now: 职数 − current holders, the figure of the vacancy board and the post page
+    # (the episode's stored `seats` is its largest shortfall, history, not today's figure).
+    seats: int = Field(..., alias="vacant_seats")
     days_open: int
 
     @staticmethod
@@ -163,6 +165,9 @@ class ProcessIn(Schema):
     post_id: int = Id
     started_on: RegistryDate
     reason: Text(2000, min_length=0) = ""  # type: ignore[valid-type]
+    # Required when every vacant seat of the post already has a running selection; recorded in
+    # the process timeline and the audit log.
+    override_reason: Text(2000, min_length=0) = ""  # type: ignore[valid-type]
 
 
 class TransitionIn(Schema):
@@ -257,7 +262,11 @@ def process_start(request: HttpRequest, payload: ProcessIn) -> Status[SelectionP
     user = api_user(request, *WRITE_ROLES)
     post = post_get(user=user, pk=payload.post_id)
     process = selection_services.process_start(
-        actor=user, post=post, started_on=payload.started_on, reason=payload.reason
+        actor=user,
+        post=post,
+        started_on=payload.started_on,
+        reason=payload.reason,
+        override_reason=payload.override_reason,
     )
     return Status(201, process)
 

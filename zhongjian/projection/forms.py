@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.forms import Form
 from zhongjian.org.choices import Tier
 from zhongjian.pipeline.choices import DepartureKind
 
@@ -37,7 +38,7 @@ def _count(label: Any, *, placeholder: str = "") -> forms.IntegerField:
     )
 
 
-class LeverForm(forms.Form):
+class LeverForm(Form):
     """The policy levers; empty fields mean today's trend."""
 
     refusal_cut = _percent(_("不接受提拔率降低（%）"))
@@ -100,12 +101,12 @@ class LeverForm(forms.Form):
         return initial
 
 
-class SaveScenarioForm(forms.Form):
+class SaveScenarioForm(Form):
     name = forms.CharField(label=_("方案名称"), max_length=60)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class OptimiserForm(forms.Form):
+class OptimiserForm(Form):
     target = forms.FloatField(
         label=_("各层级空缺率不超过（%）"), min_value=0, max_value=99, initial=10
     )

@@ -151,9 +151,13 @@ class TextOut(Schema):
     created_at: datetime.datetime
 
 
+class ReplyOut(TextOut):
+    edited_at: datetime.datetime | None = None  # set when the reply was edited (已修改)
+
+
 class PostDetailOut(PostOut):
     body: str
-    replies: list[TextOut]
+    replies: list[ReplyOut]
     comments: list[TextOut]
     related: list[PostOut]
 
@@ -339,7 +343,12 @@ def api_post_detail(request: HttpRequest, post_id: int) -> dict[str, Any]:
         **_post_out(post),
         "body": post.body,
         "replies": [
-            {"author": "组织部", "body": r.body, "created_at": r.created_at}
+            {
+                "author": "组织部",
+                "body": r.body,
+                "created_at": r.created_at,
+                "edited_at": r.edited_at,
+            }
             for r in post_replies(post=post)
         ],
         "comments": [

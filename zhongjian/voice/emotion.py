@@ -9,7 +9,12 @@ for a group of texts at or above the free-text anonymity threshold.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 import re
+import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "dutir_emotions.tsv"
@@ -127,18 +133,63 @@ def _lexicon() -> dict[str, Emotion]:
     return lexicon
 
 
-@functools.cache
+_TOKENIZER_LOCK = threading.Lock()
+
+
 def _tokenizer() -> Any:
     """A jieba tokenizer of its own that keeps every Chinese lexicon word in one piece.
 
     Its own instance, so that the lexicon does not change how the rest of Zhongjian segments.
+    Built once per process; the lock keeps two first requests from building it twice.
+    """
+    with _TOKENIZER_LOCK:
+        return _build_tokenizer()
+
+
+@functools.cache
+def _build_tokenizer() -> Any:
+    """jieba's dictionary, then each Chinese lexicon word with the frequency that makes it win
+    over its own parts (jieba's ``suggest_freq``, given the words added before it).
+
+    Working these frequencies out takes about a second (a segmentation per word); they depend
+    only on the lexicon and on jieba's dictionary, so they are kept in a cache file in the
+    data directory (``VAR_DIR``), keyed by both, and replayed. A missing, stale or unreadable
+    file is simply worked out again.
     """
     import jieba  # loaded only where emotion profiles run (about 100 MB)
 
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
+    key = hashlib.sha256(
+        LEXICON_PATH.read_bytes()
+        + f"|{tokenizer.total}|{len(tokenizer.FREQ)}|{getattr(jieba, '__version__', '')}".encode()
+    ).hexdigest()[:16]
+    path = Path(settings.VAR_DIR) / f"emotion-{key}.json"
+    cached = _read_frequencies(path)
+    if cached is not None:
+        for word, freq in cached:
+            tokenizer.add_word(word, freq=freq)
+        return tokenizer
+    frequencies = []
     for word in _lexicon():
         if not word.isascii():
-            # The frequency that makes the word win over its own parts (jieba's suggest_freq).
-            tokenizer.add_word(word, freq=tokenizer.suggest_freq(word, tune=False))
+            freq = tokenizer.suggest_freq(word, tune=False)
+            tokenizer.add_word(word, freq=freq)
+            frequencies.append((word, freq))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as out:
+            json.dump(frequencies, out, ensure_ascii=False)
+        os.replace(out.name, path)
+    except OSError:
+        pass
     return tokenizer
+
+
+def _read_frequencies(path: Path) -> list[tuple[str, int]] | None:
+    try:
+        with path.open(encoding="utf-8") as cached:
+            frequencies = json.load(cached)
+        return [(str(word), int(freq)) for word, freq in frequencies]
+    except (OSError, EOFError, ValueError, TypeError):
+        return None

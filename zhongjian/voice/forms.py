@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.forms import Form
 from zhongjian.org.models import Unit
 from zhongjian.voice.choices import BoardCategory, InvitationMode
 from zhongjian.voice.selectors.instruments import InstrumentEntry
@@ -14,7 +15,7 @@ from zhongjian.voice.services.waves import MAX_K
 from zhongjian.voice.suppression import MIN_K
 
 
-class WaveForm(forms.Form):
+class WaveForm(Form):
     title = forms.CharField(label=_("批次名称"), max_length=100)
     intro = forms.CharField(
         label=_("致参与者（显示在问卷开头）"),
@@ -92,13 +93,13 @@ class WaveForm(forms.Form):
         }
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(Form):
     closes_on = forms.DateField(
         label=_("新的截止日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class InstrumentBuilderForm(forms.Form):
+class InstrumentBuilderForm(Form):
     code = forms.RegexField(
         label=_("编码（小写字母、数字、下划线）"), regex=r"^[a-z][a-z0-9_]{1,39}$", max_length=40
     )
@@ -113,7 +114,7 @@ class InstrumentBuilderForm(forms.Form):
     )
 
 
-class InstrumentJsonForm(forms.Form):
+class InstrumentJsonForm(Form):
     spec = forms.CharField(
         label=_("完整定义（JSON，格式见文档）"), widget=forms.Textarea(attrs={"rows": 16})
     )
@@ -128,7 +129,7 @@ class InstrumentJsonForm(forms.Form):
             ) from exc
 
 
-class PostForm(forms.Form):
+class PostForm(Form):
     category = forms.ChoiceField(label=_("分类"), choices=BoardCategory.choices)
     title = forms.CharField(label=_("标题"), min_length=4, max_length=80)
     body = forms.CharField(
@@ -136,13 +137,13 @@ class PostForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     body = forms.CharField(
         label=_("匿名评论"), min_length=2, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     body = forms.CharField(
         label=_("组织部答复"),
         min_length=2,

@@ -408,6 +408,9 @@ class OfficialReply(models.Model):
     )
     body = models.TextField(_("答复"), max_length=5000)
     created_at = models.DateTimeField(_("时间"))
+    # Set by the last edit: readers see "已修改" with this time; each earlier text is kept in an
+    # OfficialReplyRevision.
+    edited_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("组织部答复")
@@ -416,3 +419,29 @@ class OfficialReply(models.Model):
 
     def __str__(self) -> str:
         return self.body[:30]
+
+
+class OfficialReplyRevision(models.Model):
+    """The text an official reply had before one edit, who replaced it and when.
+
+    Shown to the organization department on the post page (and audited); readers of the board
+    see only the current text marked as edited.
+    """
+
+    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
+    reply = models.ForeignKey(OfficialReply, on_delete=models.CASCADE, related_name="revisions")
+    previous_body = models.TextField(_("修改前的答复"), max_length=5000)
+    # When the replaced text had been written (the reply's time or that of the edit before).
+    previous_at = models.DateTimeField(_("原答复时间"))
+    edited_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        verbose_name = _("组织部答复修改记录")
+        verbose_name_plural = _("组织部答复修改记录")
+        ordering = ["-edited_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.previous_body[:30]

@@ -41,6 +41,11 @@ urlpatterns = [
     path("board/<int:pk>/", board.board_detail, name="board_detail"),
     path("board/<int:pk>/comment/", board.board_comment, name="board_comment"),
     path("board/<int:pk>/reply/", board.board_reply, name="board_reply"),
+    path(
+        "board/<int:pk>/replies/<int:reply_pk>/edit/",
+        board.board_reply_edit,
+        name="board_reply_edit",
+    ),
     path("board/<int:pk>/remove/", board.board_remove, name="board_remove"),
     path(
         "board/<int:pk>/comments/<int:comment_pk>/remove/",

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.forms import Form
 from zhongjian.org.models import Unit
 from zhongjian.workload.choices import DemandKind, DocumentCategory, OrganLevel, RuleKey
 from zhongjian.workload.models import Organ
@@ -15,7 +16,7 @@ from zhongjian.workload.services import demand_problems
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class DemandForm(forms.Form):
+class DemandForm(Form):
     """Title, organ, kind, dates and units first; the kind's own details are optional."""
 
     title = forms.CharField(
@@ -98,12 +99,12 @@ class DemandForm(forms.Form):
         return data
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(Form):
     unit = forms.IntegerField(widget=forms.HiddenInput())
     completed_on = forms.DateField(label=_("完成日期"), widget=DATE, required=False)
 
 
-class OvertimeForm(forms.Form):
+class OvertimeForm(Form):
     week_start = forms.DateField(label=_("周一日期"), widget=DATE)
     overtime_headcount = forms.IntegerField(label=_("加班人数"), min_value=0, max_value=9999)
     overtime_hours = forms.DecimalField(
@@ -115,7 +116,7 @@ class OvertimeForm(forms.Form):
     weekend_days = forms.IntegerField(label=_("周末加班人天数"), min_value=0, max_value=9999)
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     key = forms.ChoiceField(label=_("规则"), choices=RuleKey.choices)
     value = forms.DecimalField(
         label=_("数值"), min_value=Decimal(0), max_digits=10, decimal_places=2
@@ -124,7 +125,7 @@ class RuleForm(forms.Form):
     source = forms.CharField(label=_("依据"), max_length=255)
 
 
-class FilterForm(forms.Form):
+class FilterForm(Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("", _("全部")), *DemandKind.choices], required=False
     )

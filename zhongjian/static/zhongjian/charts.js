@@ -7,7 +7,7 @@
   "use strict";
   var palette = ["#c0392b", "#2c6e9b", "#e67e22", "#27ae60", "#8e44ad", "#7f8c8d", "#d4a017"];
 
-  function multiOption(kind, data) {
+  function multiOption(kind, data, width) {
     var axes = data.axes || [""];
     return {
       color: palette,
@@ -16,7 +16,10 @@
       grid: { left: 16, right: 16, top: 32, bottom: legendRows(data.series.length) * 22 + 8,
         containLabel: true },
       xAxis: { type: "category", data: data.labels,
-        axisLabel: { interval: 0, rotate: data.labels.length > 8 ? 30 : 0 } },
+        // Every label while they fit; on a narrow chart (a phone) with many of them (months),
+        // echarts leaves some out instead of printing them over each other.
+        axisLabel: { interval: width < 600 && data.labels.length > 12 ? "auto" : 0,
+          hideOverlap: width < 600, rotate: data.labels.length > 8 ? 30 : 0 } },
       yAxis: axes.map(function (name) { return { type: "value", name: name, minInterval: 1 }; }),
       series: data.series.map(function (series) {
         return { name: series.name, type: series.type || kind, data: series.data,
@@ -26,8 +29,8 @@
     };
   }
 
-  function option(kind, data) {
-    if (!Array.isArray(data)) { return multiOption(kind, data); }
+  function option(kind, data, width) {
+    if (!Array.isArray(data)) { return multiOption(kind, data, width); }
     var labels = data.map(function (row) { return row[0]; });
     var values = data.map(function (row) { return row[1]; });
     if (kind === "pie") {
@@ -90,7 +93,7 @@
         return;
       }
       var chart = echarts.init(element, null, { renderer: "canvas" });
-      chart.setOption(option(element.dataset.chart, data));
+      chart.setOption(option(element.dataset.chart, data, element.clientWidth));
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }

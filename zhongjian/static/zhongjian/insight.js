@@ -63,7 +63,8 @@
     return {
       tooltip: { trigger: "axis", valueFormatter: function (v) { return (100 * v).toFixed(1) + "%"; } },
       legend: { bottom: 0, type: "scroll" },
-      grid: { left: 56, right: 24, top: 24, bottom: 56 },
+      // Room under the axis for its name and, below that, the legend (they overlapped).
+      grid: { left: 56, right: 24, top: 24, bottom: 78 },
       xAxis: { type: "value", name: data.x, nameLocation: "middle", nameGap: 26, min: 0 },
       yAxis: { type: "value", name: data.y, min: 0, max: 1,
         axisLabel: { formatter: function (v) { return Math.round(100 * v) + "%"; } } },

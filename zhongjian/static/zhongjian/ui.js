@@ -1,6 +1,7 @@
 // Small behaviours of every page, without inline scripts:
 // - [data-confirm] on a form or button: a modal dialog says what will happen before it is done;
-// - the phone menu button (.navtoggle) opens and closes the main navigation;
+// - the phone menu button (.navtoggle) opens and closes the main navigation; its drop-down
+//   groups (details.navgroup) open one at a time and close on Escape or a click elsewhere;
 // - select[data-autosubmit] submits its form; [data-print] prints the page;
 // - htmx: a 422 answer (a refused form, input kept, error beside the field) is swapped in,
 //   and a later successful swap clears the old error messages.
@@ -73,6 +74,26 @@
       return;
     }
     if (event.target.closest("[data-print]")) { window.print(); }
+    closeNavGroups(event.target.closest("details.navgroup"));
+  });
+
+  // The navigation's drop-down menus: one open at a time; Escape or a click elsewhere closes
+  // them (Escape gives the focus back to the menu's own entry).
+  function closeNavGroups(except) {
+    document.querySelectorAll("details.navgroup[open]").forEach(function (group) {
+      if (group !== except) { group.open = false; }
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("details.navgroup") && event.target.open) {
+      closeNavGroups(event.target);
+    }
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var group = document.activeElement && document.activeElement.closest("details.navgroup[open]");
+    closeNavGroups(null);
+    if (group) { group.querySelector("summary").focus(); }
   });
 
   // On a phone the list filters start folded, so that the list itself is on the first screen.

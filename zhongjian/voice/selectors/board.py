@@ -5,12 +5,12 @@ import operator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from zhongjian.accounts.roles import Role
 from zhongjian.voice.choices import BoardCategory, ModerationStatus
-from zhongjian.voice.models import BoardComment, BoardPost, OfficialReply
+from zhongjian.voice.models import BoardComment, BoardPost, OfficialReply, OfficialReplyRevision
 from zhongjian.voice.search import keyword_list, query_terms, relevance, similarity
 from zhongjian.voice.services.board import BOARD_ROLES
 
@@ -64,8 +64,33 @@ def post_comments(*, post: BoardPost) -> QuerySet[BoardComment]:
     return post.comments.filter(status=ModerationStatus.PUBLISHED)
 
 
-def post_replies(*, post: BoardPost) -> QuerySet[OfficialReply]:
-    return post.replies.all()
+def post_replies(*, post: BoardPost, with_history: bool = False) -> QuerySet[OfficialReply]:
+    """The official replies of a post; ``with_history`` (the organization department only) adds
+    each reply's earlier texts, newest first, with who replaced them."""
+    replies = post.replies.all()
+    if with_history:
+        replies = replies.prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=OfficialReplyRevision.objects.select_related("edited_by"),
+            )
+        )
+    return replies
+
+
+def reply_get(*, user: Any, post: BoardPost, pk: object) -> OfficialReply:
+    """An official reply of ``post`` for the organization department to edit; else a 404."""
+    if user.role != Role.ORG_DEPARTMENT:
+        raise PermissionDenied
+    try:
+        return post.replies.prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=OfficialReplyRevision.objects.select_related("edited_by"),
+            )
+        ).get(pk=pk)
+    except (OfficialReply.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def related_posts(*, post: BoardPost) -> list[BoardPost]:

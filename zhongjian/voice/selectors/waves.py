@@ -70,8 +70,52 @@ class SlipGroup:
     codes: list[str]  # formatted codes
 
 
-def wave_slips(*, user: Any, wave: Wave) -> list[SlipGroup]:
-    """Every group of an open wave with its members' names and all its codes.
+@dataclass(frozen=True)
+class SlipUnit:
+    """A unit (or pool) of an open wave as listed on the slips index: counts only, no code."""
+
+    unit: str
+    groups: int
+    slips: int
+    group_ids: tuple[int, ...]
+
+
+def wave_slip_units(*, user: Any, wave: Wave) -> list[SlipUnit]:
+    """The units of an open wave whose slips can be printed, each with its groups and number of
+    codes, counted in the database: nothing is decrypted for the index."""
+    if user.role != Role.ORG_DEPARTMENT or wave.county_id != user.county_id:
+        raise PermissionDenied
+    if wave.status != WaveStatus.OPEN:
+        return []
+    unit_names = dict(Unit.objects.filter(county_id=wave.county_id).values_list("pk", "name"))
+    counts = dict(
+        WaveToken.objects.filter(wave=wave)
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+    )
+    units: dict[str, list[WaveGroup]] = {}
+    for group in (
+        WaveGroup.objects.filter(wave=wave).only("pk", "unit_id", "unit_kind").order_by("id")
+    ):
+        label = group_label(WaveGroup(unit_id=group.unit_id, unit_kind=group.unit_kind), unit_names)
+        units.setdefault(label, []).append(group)
+    return [
+        SlipUnit(
+            unit=label,
+            groups=len(groups),
+            slips=sum(counts.get(group.pk, 0) for group in groups),
+            group_ids=tuple(group.pk for group in groups),
+        )
+        for label, groups in units.items()
+    ]
+
+
+def wave_slips(
+    *, user: Any, wave: Wave, group_ids: tuple[int, ...] | None = None
+) -> list[SlipGroup]:
+    """Every group of an open wave (or those of ``group_ids``, one unit's) with its members'
+    names and all its codes; only the codes of those groups are decrypted.
 
     All codes are listed, used or not, in a stable but meaningless order (by digest), so that
     the slips say nothing about who has answered.
@@ -80,7 +124,12 @@ def wave_slips(*, user: Any, wave: Wave) -> list[SlipGroup]:
         raise PermissionDenied
     if wave.status != WaveStatus.OPEN:
         return []
-    groups = list(WaveGroup.objects.filter(wave=wave).order_by("id"))
+    groups = WaveGroup.objects.filter(wave=wave).order_by("id")
+    tokens = WaveToken.objects.filter(wave=wave)
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+        tokens = tokens.filter(group_id__in=group_ids)
+    groups = list(groups)
     unit_names = dict(Unit.objects.filter(county_id=wave.county_id).values_list("pk", "name"))
     names = dict(
         Cadre.objects.filter(
@@ -88,9 +137,7 @@ def wave_slips(*, user: Any, wave: Wave) -> list[SlipGroup]:
         ).values_list("pk", "name")
     )
     codes: dict[int, list[str]] = defaultdict(list)
-    for group_id, cipher in (
-        WaveToken.objects.filter(wave=wave).order_by("digest").values_list("group_id", "cipher")
-    ):
+    for group_id, cipher in tokens.order_by("digest").values_list("group_id", "cipher"):
         codes[group_id].append(format_token(decrypt_text(cipher)))
     return [
         SlipGroup(

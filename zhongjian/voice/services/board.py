@@ -21,7 +21,7 @@ from zhongjian.core.audit import audit_record
 from zhongjian.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from zhongjian.core.models import AuditAction
 from zhongjian.voice.choices import BoardCategory, ModerationStatus
-from zhongjian.voice.models import BoardComment, BoardPost, OfficialReply
+from zhongjian.voice.models import BoardComment, BoardPost, OfficialReply, OfficialReplyRevision
 from zhongjian.voice.moderation import screen_text
 from zhongjian.voice.ratelimit import TooManyRequests, rate_hit
 from zhongjian.voice.search import keywords_for, search_text_for
@@ -36,6 +36,7 @@ COMMENT_LIMIT = 20  # comments per person and day
 # A day, not an hour: the counter (a keyed hash of the user, in the cache only) then says no
 # more than "wrote today", while a post's time is kept to the hour.
 DAY = 24 * 3600
+AUDIT_SUMMARY_LENGTH = 255  # AuditLog.summary
 
 
 def _hour(at: datetime.datetime | None) -> datetime.datetime:
@@ -177,6 +178,55 @@ def reply_create(
         object_type="voice_board_reply",
         object_id=reply.pk,
         summary=_("答复心声帖子 %(post)s") % {"post": post.pk},
+    )
+    return reply
+
+
+@transaction.atomic
+def reply_update(
+    *, actor: Any, reply_id: int, body: str, at: datetime.datetime | None = None
+) -> OfficialReply:
+    """Replaces the text of an official reply on a published post of the actor's county.
+
+    The replaced text is kept (OfficialReplyRevision: the text, when it was written, who
+    replaced it and when) and the edit is audited with the beginning of the replaced text;
+    readers see the current text marked 已修改 with the time of the edit.
+    """
+    _require(actor, (Role.ORG_DEPARTMENT,))
+    body = _check_length(body, label=_("答复"), low=2, high=5000)
+    reply = (
+        OfficialReply.objects.select_for_update()
+        .filter(pk=reply_id, county_id=actor.county_id, post__status=ModerationStatus.PUBLISHED)
+        .first()
+    )
+    if reply is None:
+        raise NotFound(_("答复不存在，或所在的帖子已被撤下。"))
+    if body == reply.body:
+        raise ValidationError(_("答复内容没有变化。"), field="body")
+    when = timezone.localtime(at or timezone.now())
+    revision = OfficialReplyRevision(
+        county_id=reply.county_id,
+        reply=reply,
+        previous_body=reply.body,
+        previous_at=reply.edited_at or reply.created_at,
+        edited_by=actor,
+        edited_at=when,
+    )
+    full_clean(revision)
+    revision.save()
+    reply.body = body
+    reply.edited_at = when
+    full_clean(reply)
+    reply.save(update_fields=["body", "edited_at"])
+    head = _("修改答复（帖子 %(post)s），原文：") % {"post": reply.post_id}
+    previous = revision.previous_body
+    room = AUDIT_SUMMARY_LENGTH - len(head)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="voice_board_reply",
+        object_id=reply.pk,
+        summary=head + (previous if len(previous) <= room else previous[: room - 1] + "…"),
     )
     return reply
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zhongjian.accounts.roles import Role
 from zhongjian.core.errors import ValidationError
+from zhongjian.core.forms import form_submit
 from zhongjian.core.permissions import require_roles
 from zhongjian.voice.choices import BoardCategory, ModerationStatus
 from zhongjian.voice.forms import CommentForm, PostForm, ReplyForm
@@ -23,6 +24,7 @@ from zhongjian.voice.selectors.board import (
     post_list,
     post_replies,
     related_posts,
+    reply_get,
 )
 from zhongjian.voice.services.board import (
     BOARD_ROLES,
@@ -34,6 +36,7 @@ from zhongjian.voice.services.board import (
     post_mark_read,
     post_remove,
     reply_create,
+    reply_update,
 )
 
 PAGE_SIZE = 20
@@ -106,7 +109,10 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "post": post,
             "comments": post_comments(post=post),
-            "replies": post_replies(post=post),
+            "replies": post_replies(
+                post=post,
+                with_history=user.role == Role.ORG_DEPARTMENT,  # type: ignore[union-attr]
+            ),
             "related": related_posts(post=post),
             "comment_form": CommentForm(),
             "reply_form": ReplyForm(),
@@ -158,6 +164,29 @@ def board_reply(request: HttpRequest, pk: int) -> HttpResponse:
     reply_create(actor=request.user, post_id=post.pk, body=form.cleaned_data["body"])
     messages.success(request, _("已发布组织部答复。"))
     return redirect("voice:board_detail", pk=post.pk)
+
+
+@require_roles(Role.ORG_DEPARTMENT)
+def board_reply_edit(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
+    """Edits an official reply: the form holds the current text, the earlier texts are listed;
+    a refused text re-renders the page with the input kept."""
+    post = post_get(user=request.user, pk=pk)
+    reply = reply_get(user=request.user, post=post, pk=reply_pk)
+    form = ReplyForm(request.POST or None, initial={"body": reply.body})
+    if request.method == "POST":
+        saved = form_submit(
+            form,
+            lambda data: reply_update(actor=request.user, reply_id=reply.pk, body=data["body"]),
+        )
+        if saved is not None:
+            messages.success(request, _("答复已修改，修改前的内容已保留在修改记录中。"))
+            return redirect("voice:board_detail", pk=post.pk)
+    return render(
+        request,
+        "voice/board_reply_edit.html",
+        {"post": post, "reply": reply, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_roles(Role.ORG_DEPARTMENT)
