@@ -252,26 +252,30 @@ def _statement(
         " GROUP BY county_id, kind, establishment"
     )
     # Current appointments of active cadres by county and tier: first one row per cadre and
-    # tier (so that no count needs DISTINCT), then the counts. Over whole counties the people
-    # are the holders, and a cadre without a current post is a row whose tier is NULL; a
-    # narrower scope counts who holds no post in the county separately (an anti-join).
+    # tier with the number of its administrative mid-level posts (so that no count needs
+    # DISTINCT), then the counts. Over whole counties the people are the holders, and a cadre
+    # without a current post is a row whose tier is NULL; a narrower scope counts who holds
+    # no post in the county separately (an anti-join).
     mid, mid_params = _in_list(MID_LEVEL_TIERS)
     admin, admin_params = _in_list(ADMINISTRATIVE_ESTABLISHMENTS)
+    per_cadre = (
+        "(SELECT county_id, cadre_id, tier, SUM(CASE WHEN tier IN"  # noqa: S608
+        f" ({mid}) AND required IN ({admin}) THEN 1 ELSE 0 END) AS admin_posts"
+        " FROM cur GROUP BY county_id, cadre_id, tier) t"
+    )
     joined = (
-        f"FROM cur JOIN {holders} h ON h.id = cur.cadre_id AND h.county_id = cur.county_id"
+        f"FROM {per_cadre} JOIN {holders} h ON h.id = t.cadre_id AND h.county_id = t.county_id"
         if sources.holders is not None
-        else "FROM people h LEFT JOIN cur ON cur.cadre_id = h.id AND cur.county_id = h.county_id"
+        else f"FROM people h LEFT JOIN {per_cadre}"
+        " ON t.cadre_id = h.id AND t.county_id = h.county_id"
     )
     tiers = (
-        "SELECT 'tier', county_id, tier, '', COUNT(*), SUM(mixed),"  # noqa: S608
-        f" SUM(CASE WHEN tier IN ({mid}) AND bucket <= {RETIRING_YEARS} THEN 1 ELSE 0 END),"
-        f" {padding(3)} FROM (SELECT h.county_id, cur.tier, h.id, h.bucket,"
-        f" SUM(CASE WHEN cur.tier IN ({mid}) AND cur.required IN ({admin})"
-        f" AND h.establishment = %s THEN 1 ELSE 0 END) AS mixed {joined}"
-        " GROUP BY h.county_id, cur.tier, h.id, h.bucket) per_cadre"
-        " GROUP BY county_id, tier"
+        "SELECT 'tier', h.county_id, t.tier, '', COUNT(*),"
+        " SUM(CASE WHEN h.establishment = %s THEN t.admin_posts ELSE 0 END),"
+        f" SUM(CASE WHEN t.tier IN ({mid}) AND h.bucket <= {RETIRING_YEARS} THEN 1 ELSE 0 END),"
+        f" {padding(3)} {joined} GROUP BY h.county_id, t.tier"
     )
-    params += [*mid_params, *mid_params, *admin_params, Establishment.PUBLIC_INSTITUTION.value]
+    params += [Establishment.PUBLIC_INSTITUTION.value, *mid_params, *mid_params, *admin_params]
     parts = [cadres, tiers]
     if sources.holders is not None:
         parts.append(
