@@ -1,7 +1,8 @@
 """County overview (队伍概览) on the synthetic province: the selector versus the strongest hand SQL.
 
-Targets (issue #16 item 2): the selector (`overview_figures`: one statement over scoped ORM row sets) within 1.5 × one well-planned SQL
-statement (GROUPING SETS and FILTER, every figure checked equal), p95 < 300 ms for a county; a
+Targets (issue #16 item 2): the selector (`overview_figures`, one statement over scoped ORM
+row sets) within 1.5 × one well-planned SQL statement (GROUPING SETS and FILTER, every figure
+checked equal), p95 < 300 ms for a county; a
 county inside the province within 1.2 × the same county in a database holding only it; all
 counties < 1.5 s (`county_overviews`, one grouped statement, its figures checked equal to each
 sampled county's own overview). Runs are interleaved in shuffled rounds; medians and p95 over

@@ -285,3 +285,28 @@ def test_command_prints_every_county(personas: Personas) -> None:
     assert mine["mid_level_vacant_seats"] == expected.mid_level_vacant_seats
     assert mine["retiring_by_year"] == [list(pair) for pair in expected.retiring_by_year]
     assert len(rows) == County.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--county", "000000"], "没有行政区划代码为「000000」的县"),
+        (["--all-counties", "--date", "2026-13-01"], "--date 应为 YYYY-MM-DD 格式"),
+    ],
+)
+def test_command_refuses_bad_input(personas: Personas, arguments: list[str], message: str) -> None:
+    """An unknown county or a malformed date is a clear Chinese error, not a traceback."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("overview", *arguments, stdout=io.StringIO())
+
+
+def test_command_table_for_one_county(personas: Personas) -> None:
+    """`--county CODE` prints that county alone, as a table with Chinese headings."""
+    out = io.StringIO()
+    call_command("overview", "--county", personas.county.code, "--date", "2026-11-26", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("行政区划代码\t名称\t在职干部")
+    assert len(lines) == 2
+    assert lines[1].split("\t")[:3] == [personas.county.code, personas.county.name, "2"]
