@@ -157,7 +157,18 @@ class Cadre(models.Model):
                 name="org_cadre_id_number",
             ),
         ]
-        indexes = [models.Index(fields=["county", "status", "birth_date"])]
+        indexes = [
+            models.Index(fields=["county", "status", "birth_date"]),
+            # Active cadres with every column the overview counts (insight.selectors): a county's
+            # or the province's rows read from the index alone (PostgreSQL INCLUDE; SQLite
+            # keeps the key columns).
+            models.Index(
+                fields=["county", "unit"],
+                include=["id", "establishment", "birth_date", "gender", "is_worker"],
+                condition=Q(status="active"),
+                name="org_cadre_active_overview",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

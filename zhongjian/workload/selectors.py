@@ -10,7 +10,6 @@ import datetime
 import functools
 import operator
 import statistics
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -227,28 +226,22 @@ def _cadre_counts(
 ) -> dict[tuple[int | None, datetime.date], int]:
     """Active cadres who had started work by each month's end, per unit or for the county.
 
-    The roster keeps each cadre's present unit, not a unit history, so the present unit counts.
+    One row per unit (or one for the county) with a conditional count per month, rather than
+    a row per unit and month of starting work since the 1980s. The roster keeps each cadre's
+    present unit, not a unit history, so the present unit counts.
     """
     cadres = Cadre.objects.filter(county_id=county_id, status=CadreStatus.ACTIVE)
     if unit_ids is not None:
         cadres = cadres.filter(unit_id__in=unit_ids)
-    started = (
-        cadres.values("unit_id" if by_unit else "county_id", month=TruncMonth("work_start_date"))
-        .annotate(n=Count("id"))
-        .values_list("unit_id" if by_unit else "county_id", "month", "n")
-    )
-    by_key: dict[int | None, list[tuple[datetime.date, int]]] = defaultdict(list)
-    for key, month, n in started:
-        by_key[key if by_unit else None].append((month, n))
+    key = "unit_id" if by_unit else "county_id"
+    started = {
+        f"m{index}": Count("id", filter=Q(work_start_date__lt=add_months(month, 1)))
+        for index, month in enumerate(months)
+    }
     counts: dict[tuple[int | None, datetime.date], int] = {}
-    for key, entries in by_key.items():
-        entries.sort()
-        total, index = 0, 0
-        for month in months:
-            while index < len(entries) and entries[index][0] <= month:
-                total += entries[index][1]
-                index += 1
-            counts[(key, month)] = total
+    for row in cadres.values(key).annotate(**started).order_by():
+        for index, month in enumerate(months):
+            counts[(row[key] if by_unit else None, month)] = row[f"m{index}"]
     return counts
 
 

@@ -6,7 +6,9 @@ from django.db import migrations
 def _last_four(apps, schema_editor):
     """Stored masks showed the first 3 and last 4 characters; keep the last 4 only (#8.5)."""
     Cadre = apps.get_model("org", "Cadre")
-    for cadre in Cadre.objects.exclude(id_number_masked="").only("id_number_masked").iterator():
+    # The database being migrated (a second alias must not rewrite the default's cadres).
+    cadres = Cadre.objects.using(schema_editor.connection.alias)
+    for cadre in cadres.exclude(id_number_masked="").only("id_number_masked").iterator():
         masked = cadre.id_number_masked
         cadre.id_number_masked = "*" * (len(masked) - 4) + masked[-4:]
         cadre.save(update_fields=["id_number_masked"])

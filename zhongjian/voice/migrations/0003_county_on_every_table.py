@@ -27,9 +27,10 @@ def _county_key(null: bool) -> models.ForeignKey:
 def fill_county(apps, schema_editor) -> None:
     for name, parent_name, key in FILLED:
         model, parent = apps.get_model("voice", name), apps.get_model("voice", parent_name)
-        model.objects.update(
-            county_id=Subquery(parent.objects.filter(pk=OuterRef(f"{key}_id")).values("county_id"))
-        )
+        # The database being migrated, not the default one (a second alias, a benchmark's copy).
+        alias = schema_editor.connection.alias
+        parents = parent.objects.using(alias).filter(pk=OuterRef(f"{key}_id"))
+        model.objects.using(alias).update(county_id=Subquery(parents.values("county_id")))
     if schema_editor.connection.vendor == "postgresql":
         # Check the deferred foreign keys now, so that the ALTER TABLE below finds no pending
         # trigger events.
