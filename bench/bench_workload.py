@@ -32,23 +32,23 @@ from bench.common import (
 
 KINDS = ("document", "meeting", "inspection", "data_request", "ad_hoc", "trace", "campaign")
 
-# One statement. `r` joins each receipt of the county and the 36 months (24 shown and the 12
-# before them, the year-on-year base) to its demand, narrowed on both sides by county and date
-# (the demand repeats the receipt's issue date); `cell` aggregates per unit and month; `started`
-# counts active cadres by the month they started work (earlier starts in the first month) and a
-# running sum over the unit × month grid gives the cadres at each month end; the year-earlier
-# base is the same `cell` twelve months back. The last branch is the top ten organs by name.
+# One statement. `r` joins each receipt of the county and the 24 months to its demand, narrowed
+# on both sides by county and date (the demand repeats the receipt's issue date); `cell`
+# aggregates per unit and month; `base` is the receipts per unit and month shifted a year on
+# (the year-on-year base: `cell` itself, and counts from the receipts alone for the 12 months
+# before); `started` counts active cadres by the month they started work (earlier starts in the
+# first month) and a running sum over the unit × month grid gives the cadres at each month end.
+# The last branch is the top ten organs, by count and then name.
 SQL = """
 WITH r AS MATERIALIZED (
     SELECT r.unit_id AS u, date_trunc('month', r.issued_on::timestamp)::date AS m,
            r.issued_on AS day, r.kind, r.lead_days, d.organ_id AS o, d.doc_category,
            d.char_count, d.meeting_hours, d.accompany_required, d.onsite, d.trace_required
     FROM workload_demandreceipt r JOIN workload_demand d ON d.id = r.demand_id
-    WHERE r.county_id = %(county)s AND r.issued_on >= %(earlier)s AND r.issued_on <= %(end)s
-      AND d.county_id = %(county)s AND d.issued_on >= %(earlier)s AND d.issued_on <= %(end)s
+    WHERE r.county_id = %(county)s AND r.issued_on >= %(first)s AND r.issued_on <= %(end)s
+      AND d.county_id = %(county)s AND d.issued_on >= %(first)s AND d.issued_on <= %(end)s
 ), cell AS (
-    SELECT u, m, (m + interval '1 year')::date AS next_year, COUNT(*) AS n,
-           COUNT(DISTINCT o) AS organs,
+    SELECT u, m, COUNT(*) AS n, COUNT(DISTINCT o) AS organs,
            COUNT(*) FILTER (WHERE lead_days IS NOT NULL) AS with_deadline,
            COUNT(*) FILTER (WHERE {short}) AS short,
            COALESCE(SUM(meeting_hours) FILTER (WHERE kind = 'meeting'), 0) AS hours,
@@ -58,6 +58,14 @@ WITH r AS MATERIALIZED (
            COUNT(*) FILTER (WHERE kind = 'trace' OR trace_required) AS traces,
            {kinds}
     FROM r GROUP BY u, m
+), base AS (
+    SELECT u, (m + interval '1 year')::date AS next_year, n FROM cell
+    UNION ALL
+    SELECT unit_id, (date_trunc('month', issued_on::timestamp) + interval '1 year')::date,
+           COUNT(*)
+    FROM workload_demandreceipt
+    WHERE county_id = %(county)s AND issued_on >= %(earlier)s AND issued_on < %(first)s
+    GROUP BY 1, 2
 ), started AS (
     SELECT unit_id AS u,
            GREATEST(date_trunc('month', work_start_date::timestamp)::date, %(first)s) AS m,
@@ -88,7 +96,7 @@ SELECT g.u, g.m, NULL::text AS organ, COALESCE(c.n, 0) AS demands,
        COALESCE(ot.weekend, 0)
 FROM grid g
 LEFT JOIN cell c ON c.u = g.u AND c.m = g.m
-LEFT JOIN cell p ON p.u = g.u AND p.next_year = g.m
+LEFT JOIN base p ON p.u = g.u AND p.next_year = g.m
 LEFT JOIN started s ON s.u = g.u AND s.m = g.m
 LEFT JOIN overtime ot ON ot.u = g.u AND ot.m = g.m
 UNION ALL

@@ -253,11 +253,12 @@ def _raw_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
     """The rows of a `values_list` queryset as the driver returns them: without Django's
     converter call per value (an int() for every count), which for the county's few thousand
     rows of twenty counts costs more than reading them. Dates may come as text (SQLite).
-    One row at a time, so that the rows are not all alive at once."""
+    In batches, so that the rows are not all alive at once, nor fetched one call per row."""
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        yield from cursor
+        while batch := cursor.fetchmany(500):
+            yield from batch
 
 
 def _cadre_counts(
@@ -298,13 +299,13 @@ def _cadre_counts(
 
 
 def _lead_days(
-    receipts: QuerySet[DemandReceipt], first: datetime.date, by_unit: bool
+    receipts: QuerySet[DemandReceipt], by_unit: bool
 ) -> dict[tuple[int | None, datetime.date], tuple[int, ...]]:
-    """The lead days of the receipts with a deadline from FIRST on, per (unit, month), sorted:
+    """The lead days of RECEIPTS (those of the range) with a deadline, per (unit, month), sorted:
     fetched as counts per distinct value (a month has at most a few dozen), not row by row."""
     group = ["unit_id", "month", "lead_days"] if by_unit else ["month", "lead_days"]
     rows = (
-        receipts.filter(issued_on__gte=first, lead_days__isnull=False)
+        receipts.filter(lead_days__isnull=False)
         .annotate(month=MonthStart("issued_on"))
         .values(*group)
         .annotate(n=Count("id"))
@@ -336,22 +337,23 @@ def compute_indicators(
     (COUNTY_UNITS, when the caller has them, saves the query for their ids). Months without
     demands are present with zeros. BOOK: the county's rule book, when the caller has it.
 
-    The receipts come in one grouped query over the demands' 12 earlier months too (the
-    year-on-year base), the roster and the overtime in one grouped query each.
+    The receipts of the range come in one grouped query joined to their demands; the 12
+    months before it (the year-on-year bases) need only counts, from the receipts alone; the
+    roster and the overtime come in one grouped query each.
     """
     months = months_between(month_from, month_to)
-    earlier = add_months(months[0], -12)
+    first = months[0]
+    earlier = add_months(first, -12)
     end = month_end(months[-1])
     book = book or rule_book(county_id=county_id)
-    receipts = DemandReceipt.objects.filter(
-        county_id=county_id, issued_on__gte=earlier, issued_on__lte=end
-    )
+    county_receipts = DemandReceipt.objects.filter(county_id=county_id)
     if unit_ids is not None:
-        receipts = receipts.filter(unit_id__in=unit_ids)
+        county_receipts = county_receipts.filter(unit_id__in=unit_ids)
+    receipts = county_receipts.filter(issued_on__gte=first, issued_on__lte=end)
     # The demand repeats the receipt's county and issue date: saying so lets the database
     # narrow the joined demands to the same county and months instead of reading them all.
     joined = receipts.filter(
-        demand__county_id=county_id, demand__issued_on__gte=earlier, demand__issued_on__lte=end
+        demand__county_id=county_id, demand__issued_on__gte=first, demand__issued_on__lte=end
     )
     group = ["unit_id", "month"] if by_unit else ["month"]
     annotations = _receipt_annotations(book)
@@ -383,7 +385,6 @@ def compute_indicators(
         for key in unit_keys
         for month in months
     }
-    first = months[0]
     at = {name: index + len(group) for index, name in enumerate(names)}
     demands, organs, with_deadline = at["demands"], at["organs"], at["with_deadline"]
     hours_at, accompany, onsite, traces = (
@@ -395,14 +396,9 @@ def compute_indicators(
     short, long_docs = at.get("short"), at.get("long_docs")
     kinds = [(kind, at[f"k_{kind}"]) for kind in DemandKind.values]
     inspection = at[f"k_{DemandKind.INSPECTION}"]
-    # Receipts per (unit, month) of the 12 months before the range: year-on-year bases.
-    before: dict[tuple[int | None, datetime.date], int] = {}
     for row in rows:
         key = row[0] if by_unit else None
         month = _as_date(row[len(group) - 1])
-        if month < first:
-            before[(key, month)] = row[demands]
-            continue
         item = result.get((key, month))
         if item is None:
             item = result[(key, month)] = Indicators(
@@ -424,6 +420,15 @@ def compute_indicators(
         item.by_kind = {kind: row[index] for kind, index in kinds if row[index]}
     # The base is the receipts of the same month a year earlier, None when there were none (a
     # month with receipts has at least one): before the range, or a month inside it.
+    before = {
+        (row[0] if by_unit else None, _as_date(row[-2])): row[-1]
+        for row in county_receipts.filter(issued_on__gte=earlier, issued_on__lt=first)
+        .annotate(month=MonthStart("issued_on"))
+        .values(*group)
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list(*group, "n")
+    }
     year_before = {month: add_months(month, -12) for month in months}
     for (key, month), item in result.items():
         earlier_month = year_before[month]
@@ -448,7 +453,7 @@ def compute_indicators(
                 weekend,
             )
     if with_lead_days:
-        for key_month, leads in _lead_days(receipts, first, by_unit).items():
+        for key_month, leads in _lead_days(receipts, by_unit).items():
             result[key_month].lead_days = leads
     return result
 
