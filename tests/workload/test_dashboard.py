@@ -185,3 +185,25 @@ def test_command_and_api_agree_month_by_month(personas: Personas, organs) -> Non
         assert by_month["2025-02"]["accompany_meetings"] == (1 if unit else 2)
         assert by_month["2025-02"]["meeting_hours"] == (2.5 if unit else 5.0)
         assert by_month["2025-03"]["median_lead_days"] == 19.0
+
+
+def test_receipts_follow_their_demands_organ(personas: Personas, organs) -> None:  # type: ignore[no-untyped-def]
+    """Receipts repeat their demand's organ: a demand to both units moved from 市应急管理局 to
+    县委办公室 moves both receipts, in the top organs and in unit A's distinct organs."""
+    from zhongjian.workload.models import DemandReceipt
+    from zhongjian.workload.services import demand_update
+
+    demand = register(
+        personas, organs["city"], title="两单位", units=[personas.unit_a, personas.unit_b]
+    )
+    register(personas, organs["county"], title="县里")
+    assert set(DemandReceipt.objects.values_list("organ_id", flat=True)) == {
+        organs["city"].pk,
+        organs["county"].pk,
+    }
+    demand_update(actor=personas.org, demand=demand, values={}, organ=organs["county"])
+    assert set(DemandReceipt.objects.values_list("organ_id", flat=True)) == {organs["county"].pk}
+    data = workload_dashboard(personas.org, month_from=MAR, month_to=MAR)
+    assert data["top_organs"] == [("县委办公室", 3)]
+    unit_a = workload_indicators(personas.org, unit=personas.unit_a, month_from=MAR, month_to=MAR)
+    assert unit_a[0].issuing_organs == 1 and unit_a[0].demands == 2
