@@ -14,6 +14,7 @@ the database (default: the shared benchmark database).
 """
 
 import datetime
+import logging
 import statistics
 import time
 from decimal import Decimal
@@ -42,7 +43,7 @@ KINDS = ("document", "meeting", "inspection", "data_request", "ad_hoc", "trace",
 SQL = """
 WITH r AS MATERIALIZED (
     SELECT r.unit_id AS u, date_trunc('month', r.issued_on::timestamp)::date AS m,
-           r.issued_on AS day, r.kind, r.lead_days, d.organ_id AS o, d.doc_category,
+           r.issued_on AS day, r.kind, r.lead_days, r.organ_id AS o, d.doc_category,
            d.char_count, d.meeting_hours, d.accompany_required, d.onsite, d.trace_required
     FROM workload_demandreceipt r JOIN workload_demand d ON d.id = r.demand_id
     WHERE r.county_id = %(county)s AND r.issued_on >= %(first)s AND r.issued_on <= %(end)s
@@ -260,6 +261,7 @@ def main() -> None:
     def selector() -> dict[str, Any]:
         return workload_dashboard(user, month_from=first, month_to=last)
 
+    logging.getLogger("axes").setLevel(logging.WARNING)  # no line per test-client login
     client = Client()
     client.force_login(user)
     url = f"/workload/?from={first:%Y-%m}&to={last:%Y-%m}"
