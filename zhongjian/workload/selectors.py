@@ -19,7 +19,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Case, Count, DateField, Func, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -261,43 +272,6 @@ def _raw_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
             yield from batch
 
 
-def _cadre_counts(
-    county_id: int,
-    unit_ids: set[int] | None,
-    months: list[datetime.date],
-    by_unit: bool,
-) -> dict[int | None, list[int]]:
-    """Active cadres who had started work by each month's end (one total per month of MONTHS),
-    per unit or for the county (key None).
-
-    One grouped query: cadres who started before the first month count in one bucket per unit,
-    later starts in their month, so a unit brings a few rows rather than one per start month.
-    The roster keeps each cadre's present unit, not a unit history, so the present unit counts.
-    """
-    first, end = months[0], month_end(months[-1])
-    cadres = Cadre.objects.filter(
-        county_id=county_id, status=CadreStatus.ACTIVE, work_start_date__lte=end
-    )
-    if unit_ids is not None:
-        cadres = cadres.filter(unit_id__in=unit_ids)
-    bucket = Case(
-        When(work_start_date__lt=first, then=Value(first)),
-        default=MonthStart("work_start_date"),
-        output_field=DateField(),
-    )
-    group = "unit_id" if by_unit else "county_id"
-    started = (
-        cadres.values(group, month=bucket).annotate(n=Count("id")).values_list(group, "month", "n")
-    )
-    index = {month: i for i, month in enumerate(months)}
-    steps: dict[int | None, list[int]] = {}
-    for key, month, n in started:
-        if not by_unit:
-            key = None
-        steps.setdefault(key, [0] * len(months))[index[_as_date(month)]] += n
-    return {key: list(itertools.accumulate(added)) for key, added in steps.items()}
-
-
 def _lead_days(
     receipts: QuerySet[DemandReceipt], by_unit: bool
 ) -> dict[tuple[int | None, datetime.date], tuple[int, ...]]:
@@ -337,13 +311,11 @@ def compute_indicators(
     (COUNTY_UNITS, when the caller has them, saves the query for their ids). Months without
     demands are present with zeros. BOOK: the county's rule book, when the caller has it.
 
-    The receipts of the range come in one grouped query joined to their demands; the 12
-    months before it (the year-on-year bases) need only counts, from the receipts alone; the
-    roster and the overtime come in one grouped query each.
+    The receipts of the range come in one grouped query joined to their demands; the
+    year-on-year bases, the roster and the overtime in one more (`_side_figures`).
     """
     months = months_between(month_from, month_to)
     first = months[0]
-    earlier = add_months(first, -12)
     end = month_end(months[-1])
     book = book or rule_book(county_id=county_id)
     county_receipts = DemandReceipt.objects.filter(county_id=county_id)
@@ -420,15 +392,7 @@ def compute_indicators(
         item.by_kind = {kind: row[index] for kind, index in kinds if row[index]}
     # The base is the receipts of the same month a year earlier, None when there were none (a
     # month with receipts has at least one): before the range, or a month inside it.
-    before = {
-        (row[0] if by_unit else None, _as_date(row[-2])): row[-1]
-        for row in county_receipts.filter(issued_on__gte=earlier, issued_on__lt=first)
-        .annotate(month=MonthStart("issued_on"))
-        .values(*group)
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list(*group, "n")
-    }
+    before, started, overtime = _side_figures(county_id, unit_ids, months, by_unit)
     year_before = {month: add_months(month, -12) for month in months}
     for (key, month), item in result.items():
         earlier_month = year_before[month]
@@ -437,14 +401,12 @@ def compute_indicators(
         else:
             earlier_item = result.get((key, earlier_month))
             item.yoy_base = (earlier_item.demands or None) if earlier_item is not None else None
-    for key, totals in _cadre_counts(county_id, unit_ids, months, by_unit).items():
-        for month, n in zip(months, totals, strict=True):
+    for key, added in started.items():
+        for month, n in zip(months, itertools.accumulate(added), strict=True):
             item = result.get((key, month))
             if item is not None:
                 item.cadres = n
-    for key_month, (hours, headcount, weekend) in _overtime(
-        county_id, unit_ids, first, end, by_unit
-    ).items():
+    for key_month, (hours, headcount, weekend) in overtime.items():
         item = result.get(key_month)
         if item is not None:
             item.overtime_hours, item.overtime_headcount, item.weekend_days = (
@@ -458,38 +420,93 @@ def compute_indicators(
     return result
 
 
-def _overtime(
-    county_id: int,
-    unit_ids: set[int] | None,
-    first: datetime.date,
-    last: datetime.date,
-    by_unit: bool,
-) -> dict[tuple[int | None, datetime.date], tuple[float, int, int]]:
-    """Overtime per month: a week counts in the month of its Monday."""
-    weeks = OvertimeWeek.objects.filter(
-        county_id=county_id, week_start__gte=first, week_start__lte=last
-    )
-    if unit_ids is not None:
-        weeks = weeks.filter(unit_id__in=unit_ids)
-    group = ["unit_id", "month"] if by_unit else ["month"]
-    rows = (
-        weeks.annotate(month=MonthStart("week_start"))
-        .values(*group)
-        .annotate(
-            hours=Sum("overtime_hours"),
-            headcount=Sum("overtime_headcount"),
-            days=Sum("weekend_days"),
+def _side_figures(
+    county_id: int, unit_ids: set[int] | None, months: list[datetime.date], by_unit: bool
+) -> tuple[
+    dict[tuple[int | None, datetime.date], int],
+    dict[int | None, list[int]],
+    dict[tuple[int | None, datetime.date], tuple[float, int, int]],
+]:
+    """What the cells need besides the range's receipts, in one query (three grouped parts):
+
+    - receipts per (unit, month) of the 12 months before the range, the year-on-year bases
+      (from the receipts alone: only the count is needed);
+    - active cadres by the month they started work, per unit, as additions per month of MONTHS:
+      cadres who started before the first month count in it, later ones in their month, none
+      after the range (their running sum is the cadres at each month end). The roster keeps
+      each cadre's present unit, not a unit history, so the present unit counts;
+    - overtime per (unit, month): hours, headcount, weekend days; a week counts in the month of
+      its Monday.
+
+    Keys are the unit, or None for the whole set of units without BY_UNIT.
+    """
+    first, end = months[0], month_end(months[-1])
+    earlier = add_months(first, -12)
+    key = "unit_id" if by_unit else "county_id"
+    zero = Value(0, output_field=IntegerField())
+
+    def part(queryset: QuerySet[Any], tag: int, month: Any, **figures: Any) -> QuerySet[Any]:
+        if unit_ids is not None:
+            queryset = queryset.filter(unit_id__in=unit_ids)
+        return (
+            queryset.annotate(month=month)
+            .values(key, "month")
+            .annotate(tag=Value(tag, output_field=IntegerField()), **figures)
+            .order_by()
+            .values_list("tag", key, "month", "n", "hours", "days")
         )
-        .order_by()
+
+    bases = part(
+        DemandReceipt.objects.filter(
+            county_id=county_id, issued_on__gte=earlier, issued_on__lt=first
+        ),
+        0,
+        MonthStart("issued_on"),
+        n=Count("id"),
+        hours=zero,
+        days=zero,
     )
-    return {
-        (row["unit_id"] if by_unit else None, _as_date(row["month"])): (
-            float(row["hours"] or 0),
-            int(row["headcount"] or 0),
-            int(row["days"] or 0),
-        )
-        for row in rows
-    }
+    bucket = Case(
+        When(work_start_date__lt=first, then=Value(first)),
+        default=MonthStart("work_start_date"),
+        output_field=DateField(),
+    )
+    cadres = part(
+        Cadre.objects.filter(
+            county_id=county_id, status=CadreStatus.ACTIVE, work_start_date__lte=end
+        ),
+        1,
+        bucket,
+        n=Count("id"),
+        hours=zero,
+        days=zero,
+    )
+    weeks = part(
+        OvertimeWeek.objects.filter(
+            county_id=county_id, week_start__gte=first, week_start__lte=end
+        ),
+        2,
+        MonthStart("week_start"),
+        n=Sum("overtime_headcount"),
+        hours=Sum("overtime_hours"),
+        days=Sum("weekend_days"),
+    )
+    before: dict[tuple[int | None, datetime.date], int] = {}
+    index = {month: i for i, month in enumerate(months)}
+    started: dict[int | None, list[int]] = {}
+    overtime: dict[tuple[int | None, datetime.date], tuple[float, int, int]] = {}
+    for tag, unit_id, month, n, hours, days in _raw_rows(bases.union(cadres, weeks, all=True)):
+        unit = unit_id if by_unit else None
+        month = _as_date(month)
+        if tag == 0:
+            before[(unit, month)] = n
+        elif tag == 1:
+            started.setdefault(unit, [0] * len(months))[index[month]] += n
+        else:
+            # Hours have one decimal: rounding gives the same float from PostgreSQL's numeric
+            # and from SQLite's floating-point sum.
+            overtime[(unit, month)] = (round(float(hours or 0), 1), int(n or 0), int(days or 0))
+    return before, started, overtime
 
 
 def _require_role(user: Any) -> None:
