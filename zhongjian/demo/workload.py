@@ -169,6 +169,7 @@ class _County:
                         county_id=self.county.pk,
                         demand_id=demand.pk,
                         unit_id=unit_id,
+                        organ_id=demand.organ_id,
                         kind=demand.kind,
                         issued_on=demand.issued_on,
                         lead_days=lead,

@@ -558,6 +558,7 @@ class DemandImporter(Importer):
                 )
                 stored[key] = demand
             receipt.demand_id = demand.pk
+            receipt.organ_id = demand.organ_id
         _bulk_write(
             actor=actor,
             county_id=county_id,

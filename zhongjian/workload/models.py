@@ -118,7 +118,10 @@ class DemandReceipt(models.Model):
         "org.Unit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+"
     )
     # Copies of the demand's values (lead_days: deadline − issue date), kept equal by the
-    # services, for one-table aggregates.
+    # services and the import, for one-table aggregates (the organ: the dashboard's top organs).
+    organ = models.ForeignKey(
+        Organ, verbose_name=_("下达机关"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=DemandKind.choices)
     issued_on = models.DateField(_("下达日期"))
     lead_days = models.PositiveIntegerField(_("时限天数"), null=True, blank=True)

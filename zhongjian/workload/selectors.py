@@ -8,15 +8,29 @@ other apps (insight) use.
 
 import datetime
 import functools
+import itertools
 import operator
 import statistics
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +48,8 @@ WORKLOAD_ROLES = (Role.ORG_DEPARTMENT, Role.UNIT_HEAD)
 TOWNSHIP_KINDS = (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
 # Short-deadline alerts need a few deadlines in the month: one short deadline of one is noise.
 MIN_DEADLINES_FOR_ALERT = 3
+# The dashboard shows the newest alerts and how many there are; the alert page lists them all.
+DASHBOARD_ALERTS = 8
 KIND_LABELS = {kind.value: str(kind.label) for kind in DemandKind}
 
 
@@ -70,7 +86,7 @@ def _per(value: float, cadres: int) -> float | None:
     return None if cadres == 0 else round(value / cadres, 4)
 
 
-@dataclass
+@dataclass(slots=True)
 class Indicators:
     """The workload indicators of one unit (or the county, unit_id None) in one month."""
 
@@ -80,7 +96,8 @@ class Indicators:
     cadres: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     issuing_organs: int = 0
-    lead_days: list[int] = field(default_factory=list, repr=False)
+    # Sorted; a tuple, so that the many cells without deadlines share the empty one.
+    lead_days: tuple[int, ...] = field(default=(), repr=False)
     with_deadline: int = 0
     short_deadlines: int = 0
     meeting_hours: float = 0.0
@@ -203,7 +220,7 @@ def _receipt_annotations(book: RuleBook) -> dict[str, Any]:
     short = _any(_periods_q(book, RuleKey.SHORT_DEADLINE_DAYS, lambda days: Q(lead_days__lt=days)))
     annotations: dict[str, Any] = {
         "demands": Count("id"),
-        "organs": Count("demand__organ_id", distinct=True),
+        "organs": Count("organ_id", distinct=True),
         "with_deadline": Count("id", filter=Q(lead_days__isnull=False)),
         "meeting_hours": Sum("demand__meeting_hours", filter=Q(kind=DemandKind.MEETING)),
         "accompany": Count(
@@ -221,28 +238,60 @@ def _receipt_annotations(book: RuleBook) -> dict[str, Any]:
     return annotations
 
 
-def _cadre_counts(
-    county_id: int, unit_ids: set[int] | None, months: list[datetime.date], by_unit: bool
-) -> dict[tuple[int | None, datetime.date], int]:
-    """Active cadres who had started work by each month's end, per unit or for the county.
+class MonthStart(Func):
+    """The first day of a date's month, as a date, computed natively by the database:
+    PostgreSQL truncates a plain timestamp (no time-zone conversion per row), SQLite uses
+    DATE(…, 'start of month') (no Python function per row, unlike Django's TruncMonth there)."""
 
-    One row per unit (or one for the county) with a conditional count per month, rather than
-    a row per unit and month of starting work since the 1980s. The roster keeps each cadre's
-    present unit, not a unit history, so the present unit counts.
-    """
-    cadres = Cadre.objects.filter(county_id=county_id, status=CadreStatus.ACTIVE)
-    if unit_ids is not None:
-        cadres = cadres.filter(unit_id__in=unit_ids)
-    key = "unit_id" if by_unit else "county_id"
-    started = {
-        f"m{index}": Count("id", filter=Q(work_start_date__lt=add_months(month, 1)))
-        for index, month in enumerate(months)
-    }
-    counts: dict[tuple[int | None, datetime.date], int] = {}
-    for row in cadres.values(key).annotate(**started).order_by():
-        for index, month in enumerate(months):
-            counts[(row[key] if by_unit else None, month)] = row[f"m{index}"]
-    return counts
+    arity = 1
+    output_field = DateField()
+    template = "CAST(DATE_TRUNC('month', CAST(%(expressions)s AS timestamp)) AS date)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="DATE(%(expressions)s, 'start of month')", **extra
+        )
+
+
+def _as_date(value: Any) -> datetime.date:
+    """A month from the database: a date (PostgreSQL), text 'YYYY-MM-DD' (SQLite, raw rows)."""
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _raw_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a `values_list` queryset as the driver returns them: without Django's
+    converter call per value (an int() for every count), which for the county's few thousand
+    rows of twenty counts costs more than reading them. Dates may come as text (SQLite).
+    In batches, so that the rows are not all alive at once, nor fetched one call per row."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(500):
+            yield from batch
+
+
+def _lead_days(
+    receipts: QuerySet[DemandReceipt], by_unit: bool
+) -> dict[tuple[int | None, datetime.date], tuple[int, ...]]:
+    """The lead days of RECEIPTS (those of the range) with a deadline, per (unit, month), sorted:
+    fetched as counts per distinct value (a month has at most a few dozen), not row by row."""
+    group = ["unit_id", "month", "lead_days"] if by_unit else ["month", "lead_days"]
+    rows = (
+        receipts.filter(lead_days__isnull=False)
+        .annotate(month=MonthStart("issued_on"))
+        .values(*group)
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list(*group, "n")
+    )
+    leads: dict[tuple[int | None, datetime.date], list[int]] = defaultdict(list)
+    for row in rows:
+        unit_id = row[0] if by_unit else None
+        month, lead, n = row[-3], row[-2], row[-1]
+        leads[(unit_id, _as_date(month))].extend([lead] * n)
+    return {key: tuple(sorted(values)) for key, values in leads.items()}
 
 
 def compute_indicators(
@@ -253,102 +302,211 @@ def compute_indicators(
     month_to: datetime.date,
     by_unit: bool,
     with_lead_days: bool = True,
+    book: RuleBook | None = None,
+    county_units: set[int] | None = None,
 ) -> dict[tuple[int | None, datetime.date], Indicators]:
     """The indicators per (unit, month), or per (None, month) for the whole set of units.
 
-    Not scoped: callers pass what the user may see. UNIT_IDS None means every unit of the county.
-    Months without demands are present with zeros.
+    Not scoped: callers pass what the user may see. UNIT_IDS None means every unit of the county
+    (COUNTY_UNITS, when the caller has them, saves the query for their ids). Months without
+    demands are present with zeros. BOOK: the county's rule book, when the caller has it.
+
+    The receipts of the range come in one grouped query joined to their demands; the
+    year-on-year bases, the roster and the overtime in one more (`_side_figures`).
     """
     months = months_between(month_from, month_to)
-    earlier = add_months(months[0], -12)
+    first = months[0]
     end = month_end(months[-1])
-    book = rule_book(county_id=county_id)
-    receipts = DemandReceipt.objects.filter(county_id=county_id, issued_on__gte=earlier)
-    receipts = receipts.filter(issued_on__lte=end)
+    book = book or rule_book(county_id=county_id)
+    county_receipts = DemandReceipt.objects.filter(county_id=county_id)
     if unit_ids is not None:
-        receipts = receipts.filter(unit_id__in=unit_ids)
+        county_receipts = county_receipts.filter(unit_id__in=unit_ids)
+    receipts = county_receipts.filter(issued_on__gte=first, issued_on__lte=end)
+    # The demand repeats the receipt's county and issue date: saying so lets the database
+    # narrow the joined demands to the same county and months instead of reading them all.
+    joined = receipts.filter(
+        demand__county_id=county_id, demand__issued_on__gte=first, demand__issued_on__lte=end
+    )
     group = ["unit_id", "month"] if by_unit else ["month"]
-    rows = receipts.annotate(month=TruncMonth("issued_on")).values(*group)
-    rows = rows.annotate(**_receipt_annotations(book)).order_by()
-    unit_keys: set[int | None] = set(unit_ids) if by_unit and unit_ids is not None else set()
-    if by_unit and unit_ids is None:
-        unit_keys = set(Unit.objects.filter(county_id=county_id).values_list("id", flat=True))
+    annotations = _receipt_annotations(book)
+    names = list(annotations)
+    rows = _raw_rows(
+        joined.annotate(month=MonthStart("issued_on"))
+        .values(*group)
+        .annotate(**annotations)
+        .order_by()
+        .values_list(*group, *names)
+    )
     if not by_unit:
-        unit_keys = {None}
-    result = {
-        (key, month): Indicators(month=month, unit_id=key) for key in unit_keys for month in months
-    }
-    prior: dict[tuple[int | None, datetime.date], int] = {}
-    for row in rows:
-        key = row["unit_id"] if by_unit else None
-        month = row["month"]
-        if isinstance(month, datetime.datetime):
-            month = month.date()
-        if month < months[0]:
-            prior[(key, add_months(month, 12))] = row["demands"]
-            continue
-        item = result.setdefault((key, month), Indicators(month=month, unit_id=key))
-        item.demands = row["demands"]
-        item.issuing_organs = row["organs"]
-        item.with_deadline = row["with_deadline"]
-        item.short_deadlines = row.get("short", 0)
-        item.meeting_hours = float(row["meeting_hours"] or Decimal(0))
-        item.accompany_meetings = row["accompany"]
-        item.inspections = row[f"k_{DemandKind.INSPECTION}"]
-        item.onsite_inspections = row["onsite"]
-        item.long_documents = row.get("long_docs", 0)
-        item.traces = row["traces"]
-        item.by_kind = {kind: row[f"k_{kind}"] for kind in DemandKind.values if row[f"k_{kind}"]}
-    cadres = _cadre_counts(county_id, unit_ids, months, by_unit)
-    overtime = _overtime(county_id, unit_ids, months[0], end, by_unit)
-    tolerance = book.value(RuleKey.YOY_TOLERANCE, months[-1])
-    for (key, month), item in result.items():
-        item.cadres = cadres.get((key, month), 0)
-        item.yoy_base = prior.get((key, month))
+        unit_keys: set[int | None] = {None}
+    elif unit_ids is not None:
+        unit_keys = set(unit_ids)
+    elif county_units is not None:
+        unit_keys = set(county_units)
+    else:
+        unit_keys = set(Unit.objects.filter(county_id=county_id).values_list("id", flat=True))
+    tolerance = float(book.value(RuleKey.YOY_TOLERANCE, months[-1]) or 0)
+    caps = {}
+    for month in months:
         cap = book.value(RuleKey.INSPECTIONS_PER_MONTH, month)
-        item.inspections_cap = None if cap is None else int(cap)
-        item.yoy_tolerance = float(tolerance or 0)
-        hours, headcount, weekend = overtime.get((key, month), (0.0, 0, 0))
-        item.overtime_hours, item.overtime_headcount, item.weekend_days = hours, headcount, weekend
+        caps[month] = None if cap is None else int(cap)
+    result = {
+        (key, month): Indicators(
+            month=month, unit_id=key, inspections_cap=caps[month], yoy_tolerance=tolerance
+        )
+        for key in unit_keys
+        for month in months
+    }
+    at = {name: index + len(group) for index, name in enumerate(names)}
+    demands, organs, with_deadline = at["demands"], at["organs"], at["with_deadline"]
+    hours_at, accompany, onsite, traces = (
+        at["meeting_hours"],
+        at["accompany"],
+        at["onsite"],
+        at["traces"],
+    )
+    short, long_docs = at.get("short"), at.get("long_docs")
+    kinds = [(kind, at[f"k_{kind}"]) for kind in DemandKind.values]
+    inspection = at[f"k_{DemandKind.INSPECTION}"]
+    for row in rows:
+        key = row[0] if by_unit else None
+        month = _as_date(row[len(group) - 1])
+        item = result.get((key, month))
+        if item is None:
+            item = result[(key, month)] = Indicators(
+                month=month, unit_id=key, inspections_cap=caps[month], yoy_tolerance=tolerance
+            )
+        item.demands = row[demands]
+        item.issuing_organs = row[organs]
+        item.with_deadline = row[with_deadline]
+        item.short_deadlines = 0 if short is None else row[short]
+        hours = row[hours_at]
+        # Hours have one decimal: rounding the sum gives the same float from PostgreSQL's
+        # numeric and from SQLite's floating-point sum.
+        item.meeting_hours = 0.0 if hours is None else round(float(hours), 1)
+        item.accompany_meetings = row[accompany]
+        item.inspections = row[inspection]
+        item.onsite_inspections = row[onsite]
+        item.long_documents = 0 if long_docs is None else row[long_docs]
+        item.traces = row[traces]
+        item.by_kind = {kind: row[index] for kind, index in kinds if row[index]}
+    # The base is the receipts of the same month a year earlier, None when there were none (a
+    # month with receipts has at least one): before the range, or a month inside it.
+    before, started, overtime = _side_figures(county_id, unit_ids, months, by_unit)
+    year_before = {month: add_months(month, -12) for month in months}
+    for (key, month), item in result.items():
+        earlier_month = year_before[month]
+        if earlier_month < first:
+            item.yoy_base = before.get((key, earlier_month))
+        else:
+            earlier_item = result.get((key, earlier_month))
+            item.yoy_base = (earlier_item.demands or None) if earlier_item is not None else None
+    for key, added in started.items():
+        for month, n in zip(months, itertools.accumulate(added), strict=True):
+            item = result.get((key, month))
+            if item is not None:
+                item.cadres = n
+    for key_month, (hours, headcount, weekend) in overtime.items():
+        item = result.get(key_month)
+        if item is not None:
+            item.overtime_hours, item.overtime_headcount, item.weekend_days = (
+                hours,
+                headcount,
+                weekend,
+            )
     if with_lead_days:
-        leads = receipts.filter(issued_on__gte=months[0], lead_days__isnull=False)
-        for unit_id, issued_on, lead in leads.values_list("unit_id", "issued_on", "lead_days"):
-            result[(unit_id if by_unit else None, month_start(issued_on))].lead_days.append(lead)
+        for key_month, leads in _lead_days(receipts, by_unit).items():
+            result[key_month].lead_days = leads
     return result
 
 
-def _overtime(
-    county_id: int,
-    unit_ids: set[int] | None,
-    first: datetime.date,
-    last: datetime.date,
-    by_unit: bool,
-) -> dict[tuple[int | None, datetime.date], tuple[float, int, int]]:
-    """Overtime per month: a week counts in the month of its Monday."""
-    weeks = OvertimeWeek.objects.filter(
-        county_id=county_id, week_start__gte=first, week_start__lte=last
-    )
-    if unit_ids is not None:
-        weeks = weeks.filter(unit_id__in=unit_ids)
-    group = ["unit_id", "month"] if by_unit else ["month"]
-    rows = (
-        weeks.annotate(month=TruncMonth("week_start"))
-        .values(*group)
-        .annotate(
-            hours=Sum("overtime_hours"),
-            headcount=Sum("overtime_headcount"),
-            days=Sum("weekend_days"),
+def _side_figures(
+    county_id: int, unit_ids: set[int] | None, months: list[datetime.date], by_unit: bool
+) -> tuple[
+    dict[tuple[int | None, datetime.date], int],
+    dict[int | None, list[int]],
+    dict[tuple[int | None, datetime.date], tuple[float, int, int]],
+]:
+    """What the cells need besides the range's receipts, in one query (three grouped parts):
+
+    - receipts per (unit, month) of the 12 months before the range, the year-on-year bases
+      (from the receipts alone: only the count is needed);
+    - active cadres by the month they started work, per unit, as additions per month of MONTHS:
+      cadres who started before the first month count in it, later ones in their month, none
+      after the range (their running sum is the cadres at each month end). The roster keeps
+      each cadre's present unit, not a unit history, so the present unit counts;
+    - overtime per (unit, month): hours, headcount, weekend days; a week counts in the month of
+      its Monday.
+
+    Keys are the unit, or None for the whole set of units without BY_UNIT.
+    """
+    first, end = months[0], month_end(months[-1])
+    earlier = add_months(first, -12)
+    key = "unit_id" if by_unit else "county_id"
+    zero = Value(0, output_field=IntegerField())
+
+    def part(queryset: QuerySet[Any], tag: int, month: Any, **figures: Any) -> QuerySet[Any]:
+        if unit_ids is not None:
+            queryset = queryset.filter(unit_id__in=unit_ids)
+        return (
+            queryset.annotate(month=month)
+            .values(key, "month")
+            .annotate(tag=Value(tag, output_field=IntegerField()), **figures)
+            .order_by()
+            .values_list("tag", key, "month", "n", "hours", "days")
         )
-        .order_by()
+
+    bases = part(
+        DemandReceipt.objects.filter(
+            county_id=county_id, issued_on__gte=earlier, issued_on__lt=first
+        ),
+        0,
+        MonthStart("issued_on"),
+        n=Count("id"),
+        hours=zero,
+        days=zero,
     )
-    return {
-        (row["unit_id"] if by_unit else None, row["month"]): (
-            float(row["hours"] or 0),
-            int(row["headcount"] or 0),
-            int(row["days"] or 0),
-        )
-        for row in rows
-    }
+    bucket = Case(
+        When(work_start_date__lt=first, then=Value(first)),
+        default=MonthStart("work_start_date"),
+        output_field=DateField(),
+    )
+    cadres = part(
+        Cadre.objects.filter(
+            county_id=county_id, status=CadreStatus.ACTIVE, work_start_date__lte=end
+        ),
+        1,
+        bucket,
+        n=Count("id"),
+        hours=zero,
+        days=zero,
+    )
+    weeks = part(
+        OvertimeWeek.objects.filter(
+            county_id=county_id, week_start__gte=first, week_start__lte=end
+        ),
+        2,
+        MonthStart("week_start"),
+        n=Sum("overtime_headcount"),
+        hours=Sum("overtime_hours"),
+        days=Sum("weekend_days"),
+    )
+    before: dict[tuple[int | None, datetime.date], int] = {}
+    index = {month: i for i, month in enumerate(months)}
+    started: dict[int | None, list[int]] = {}
+    overtime: dict[tuple[int | None, datetime.date], tuple[float, int, int]] = {}
+    for tag, unit_id, month, n, hours, days in _raw_rows(bases.union(cadres, weeks, all=True)):
+        unit = unit_id if by_unit else None
+        month = _as_date(month)
+        if tag == 0:
+            before[(unit, month)] = n
+        elif tag == 1:
+            started.setdefault(unit, [0] * len(months))[index[month]] += n
+        else:
+            # Hours have one decimal: rounding gives the same float from PostgreSQL's numeric
+            # and from SQLite's floating-point sum.
+            overtime[(unit, month)] = (round(float(hours or 0), 1), int(n or 0), int(days or 0))
+    return before, started, overtime
 
 
 def _require_role(user: Any) -> None:
@@ -416,11 +574,18 @@ def workload_indicators(
 
 
 def workload_unit_months(
-    user: Any, *, month_from: datetime.date, month_to: datetime.date
+    user: Any,
+    *,
+    month_from: datetime.date,
+    month_to: datetime.date,
+    book: RuleBook | None = None,
+    county_units: set[int] | None = None,
 ) -> dict[tuple[int | None, datetime.date], Indicators]:
     """The indicators of every unit the user may see, per unit and month (the heatmap's cells).
 
-    Without the lead-day lists: medians are per unit page, not per heatmap cell.
+    Without the lead-day lists: medians are per unit page, not per heatmap cell. BOOK and
+    COUNTY_UNITS (the ids of all the county's units, for a county-wide user) save their queries
+    when the caller has them.
     """
     _require_role(user)
     _check_range(month_from, month_to)
@@ -432,6 +597,8 @@ def workload_unit_months(
         month_to=month_to,
         by_unit=True,
         with_lead_days=False,
+        book=book,
+        county_units=county_units if scope.is_county_wide else None,
     )
 
 
@@ -451,23 +618,61 @@ def workload_alerts(
     month_from: datetime.date,
     month_to: datetime.date,
     cells: dict[tuple[int | None, datetime.date], Indicators] | None = None,
+    book: RuleBook | None = None,
+    names: dict[int, str] | None = None,
 ) -> list[Alert]:
     """Units over a cap, rising year on year, or with many short deadlines; newest first.
 
     Each alert links to the unit's demands of that month (the evidence). CELLS, when given, are
-    the `workload_unit_months` of the same user and range, so that a page computes them once.
+    the `workload_unit_months` of the same user and range, BOOK the county's rule book and
+    NAMES the visible units' names by id, so that a page reads each once.
     """
-    if cells is None:
-        cells = workload_unit_months(user, month_from=month_from, month_to=month_to)
+    return _alerts(user, month_from, month_to, cells, book, names, limit=None)[0]
+
+
+def _alerts(
+    user: Any,
+    month_from: datetime.date,
+    month_to: datetime.date,
+    cells: dict[tuple[int | None, datetime.date], Indicators] | None,
+    book: RuleBook | None,
+    names: dict[int, str] | None,
+    *,
+    limit: int | None,
+) -> tuple[list[Alert], int]:
+    """The newest LIMIT alerts (all without a limit) and how many there are in all.
+
+    Every cell's conditions are checked; messages and links are written only for the alerts
+    returned."""
+    _require_role(user)
     scope = scope_for(user)
-    book = rule_book(county_id=scope.county_id)  # type: ignore[arg-type]
-    names = dict(visible_units(user).values_list("id", "name"))
-    alerts: list[Alert] = []
-    for (unit_id, _month), item in cells.items():
-        if unit_id in names:
-            alerts.extend(_cell_alerts(unit_id, names[unit_id], item, book))
-    alerts.sort(key=lambda alert: (-alert.month.toordinal(), alert.unit_name, alert.kind))
-    return alerts
+    book = book or rule_book(county_id=scope.county_id)  # type: ignore[arg-type]
+    if cells is None:
+        cells = workload_unit_months(user, month_from=month_from, month_to=month_to, book=book)
+    if names is None:
+        names = dict(visible_units(user).values_list("id", "name"))
+    limits = _MonthLimits(book)
+    found: list[tuple[int, str, str, int, str, Indicators]] = []
+    for (unit_id, month), item in cells.items():
+        name = names.get(unit_id)  # type: ignore[arg-type]
+        if name is None:
+            continue
+        for reason in _reasons(item, limits):
+            # Sorted newest first, then by unit name and kind; the running number keeps the
+            # order of the checks between alerts of the same unit, month and kind.
+            found.append((-month.toordinal(), name, ALERT_KINDS[reason], len(found), reason, item))
+    found.sort()
+    chosen = found if limit is None else found[:limit]
+    texts = _AlertTexts()
+    urls: dict[int, str] = {}
+    alerts = []
+    for _order, name, _kind, _n, reason, item in chosen:
+        unit_id = item.unit_id
+        url = urls.get(unit_id)  # type: ignore[arg-type]
+        if url is None:
+            url = urls[unit_id] = reverse("workload:unit_detail", args=[unit_id])  # type: ignore[index]
+        alerts.append(_alert(unit_id, name, item, reason, limits, texts, url))  # type: ignore[arg-type]
+    return alerts, len(found)
 
 
 def _number(value: Decimal | None) -> str:
@@ -476,93 +681,155 @@ def _number(value: Decimal | None) -> str:
     return str(int(value)) if value == value.to_integral_value() else str(value)
 
 
-def _cell_alerts(unit_id: int, name: str, item: Indicators, book: RuleBook) -> list[Alert]:
+class _MonthLimits:
+    """The alert thresholds in force in a month, looked up once per month, not per cell."""
+
+    def __init__(self, book: RuleBook) -> None:
+        self.book = book
+        self.cache: dict[datetime.date, tuple[Decimal | None, float | None]] = {}
+
+    def get(self, month: datetime.date) -> tuple[Decimal | None, float | None]:
+        """(陪会 cap, short-deadline share line) of MONTH."""
+        found = self.cache.get(month)
+        if found is None:
+            line = self.book.value(RuleKey.SHORT_DEADLINE_SHARE, month)
+            found = self.cache[month] = (
+                self.book.value(RuleKey.ACCOMPANY_MEETINGS, month),
+                None if line is None else float(line),
+            )
+        return found
+
+
+# Why a unit-month raises an alert, in the order of the checks, and the alert's kind.
+ALERT_KINDS = {
+    "long_documents": "over_cap",
+    "inspections": "over_cap",
+    "accompany": "over_cap",
+    "yoy": "yoy",
+    "short_deadlines": "short_deadlines",
+}
+
+
+def _reasons(item: Indicators, limits: _MonthLimits) -> list[str]:
     """The alerts of one unit-month: over a cap, rising year on year, many short deadlines."""
-    month = item.month
-    alerts: list[Alert] = []
-
-    def add(kind: str, message: str, demand_kind: str = "") -> None:
-        url = reverse("workload:unit_detail", args=[unit_id])
-        url += f"?month={month:%Y-%m}" + (f"&kind={demand_kind}" if demand_kind else "")
-        alerts.append(Alert(unit_id, name, month, kind, message, url))
-
+    accompany_cap, threshold = limits.get(item.month)
+    reasons = []
     if item.long_documents:
-        add(
-            "over_cap",
-            _("超篇幅文件 %(n)d 件（综合 > %(c)s 字，专项 > %(s)s 字）")
-            % {
-                "n": item.long_documents,
-                "c": _number(book.value(RuleKey.DOC_LENGTH_COMPREHENSIVE, month)),
-                "s": _number(book.value(RuleKey.DOC_LENGTH_SPECIAL, month)),
-            },
-            DemandKind.DOCUMENT,
-        )
+        reasons.append("long_documents")
     if item.inspections_over_cap:
-        add(
-            "over_cap",
-            _("实地督查检查考核 %(n)d 次，超过上限 %(cap)d 次")
-            % {"n": item.onsite_inspections, "cap": item.inspections_cap},
-            DemandKind.INSPECTION,
-        )
-    accompany_cap = book.value(RuleKey.ACCOMPANY_MEETINGS, month)
+        reasons.append("inspections")
     if accompany_cap is not None and item.accompany_meetings > accompany_cap:
-        add(
-            "over_cap",
-            _("要求陪会的会议 %(n)d 次") % {"n": item.accompany_meetings},
-            DemandKind.MEETING,
-        )
+        reasons.append("accompany")
     if item.yoy_increase:
-        add(
-            "yoy",
-            _("上级任务 %(n)d 件，上年同月 %(base)d 件，同比增加 %(change)s（只减不增）")
-            % {"n": item.demands, "base": item.yoy_base, "change": f"{item.yoy_change:.0%}"},
-        )
-    threshold = book.value(RuleKey.SHORT_DEADLINE_SHARE, month)
-    share = item.short_deadline_share
-    if (
-        threshold is not None
-        and share is not None
-        and item.with_deadline >= MIN_DEADLINES_FOR_ALERT
-        and share > float(threshold)
-    ):
-        add(
-            "short_deadlines",
-            _("短时限事项 %(n)d/%(all)d（%(share)s），超过预警线 %(line)s")
-            % {
-                "n": item.short_deadlines,
-                "all": item.with_deadline,
-                "share": f"{share:.0%}",
-                "line": f"{float(threshold):.0%}",
-            },
-        )
-    return alerts
+        reasons.append("yoy")
+    if threshold is not None and item.with_deadline >= MIN_DEADLINES_FOR_ALERT:
+        share = item.short_deadline_share
+        if share is not None and share > threshold:
+            reasons.append("short_deadlines")
+    return reasons
+
+
+class _AlertTexts:
+    """The alert messages, translated once per list rather than once per alert."""
+
+    def __init__(self) -> None:
+        self.long_documents = _("超篇幅文件 %(n)d 件（综合 > %(c)s 字，专项 > %(s)s 字）")
+        self.inspections = _("实地督查检查考核 %(n)d 次，超过上限 %(cap)d 次")
+        self.accompany = _("要求陪会的会议 %(n)d 次")
+        self.yoy = _("上级任务 %(n)d 件，上年同月 %(base)d 件，同比增加 %(change)s（只减不增）")
+        self.short = _("短时限事项 %(n)d/%(all)d（%(share)s），超过预警线 %(line)s")
+
+
+def _alert(
+    unit_id: int,
+    name: str,
+    item: Indicators,
+    reason: str,
+    limits: _MonthLimits,
+    texts: _AlertTexts,
+    base_url: str,
+) -> Alert:
+    """The alert for REASON (one of `_reasons`) with its message and link to the evidence."""
+    month, book = item.month, limits.book
+    demand_kind = ""
+    if reason == "long_documents":
+        message = texts.long_documents % {
+            "n": item.long_documents,
+            "c": _number(book.value(RuleKey.DOC_LENGTH_COMPREHENSIVE, month)),
+            "s": _number(book.value(RuleKey.DOC_LENGTH_SPECIAL, month)),
+        }
+        demand_kind = DemandKind.DOCUMENT
+    elif reason == "inspections":
+        message = texts.inspections % {"n": item.onsite_inspections, "cap": item.inspections_cap}
+        demand_kind = DemandKind.INSPECTION
+    elif reason == "accompany":
+        message = texts.accompany % {"n": item.accompany_meetings}
+        demand_kind = DemandKind.MEETING
+    elif reason == "yoy":
+        message = texts.yoy % {
+            "n": item.demands,
+            "base": item.yoy_base,
+            "change": f"{item.yoy_change:.0%}",
+        }
+    else:
+        threshold = limits.get(month)[1]
+        message = texts.short % {
+            "n": item.short_deadlines,
+            "all": item.with_deadline,
+            "share": f"{item.short_deadline_share:.0%}",
+            "line": f"{threshold:.0%}",
+        }
+    url = base_url + f"?month={month:%Y-%m}" + (f"&kind={demand_kind}" if demand_kind else "")
+    return Alert(unit_id, name, month, ALERT_KINDS[reason], message, url)
 
 
 def top_organs(
     user: Any, *, month_from: datetime.date, month_to: datetime.date, limit: int = 10
 ) -> list[tuple[str, int]]:
     """The issuing organs with the most receipts in the range, in the user's scope."""
+    end = month_end(month_to)
     receipts = scoped(DemandReceipt.objects.all(), user).filter(
-        issued_on__gte=month_from, issued_on__lte=month_end(month_to)
+        issued_on__gte=month_from, issued_on__lte=end
     )
-    rows = (
-        receipts.values("demand__organ__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "demand__organ__name")[:limit]
-    )
-    return [(row["demand__organ__name"], row["n"]) for row in rows]
+    # Counted per organ from the receipts alone (they repeat their demand's organ), named
+    # afterwards; an organ's name is unique in its county, so ordering by count, then name,
+    # needs only the few organs.
+    counts = receipts.values("organ_id").annotate(n=Count("id")).order_by()
+    counted = dict(counts.values_list("organ_id", "n"))
+    names = dict(Organ.objects.filter(pk__in=counted).values_list("id", "name"))
+    ranked = sorted(((names[pk], n) for pk, n in counted.items()), key=lambda x: (-x[1], x[0]))
+    return ranked[:limit]
 
 
 def workload_dashboard(
     user: Any, *, month_from: datetime.date, month_to: datetime.date
 ) -> dict[str, Any]:
     """Everything the county dashboard shows: heatmap, trends by kind, top organs, townships
-    against county departments, alerts. The county picture is the 组织部's (403 otherwise)."""
-    if not scope_for(user).is_county_wide:
+    against county departments, the newest DASHBOARD_ALERTS alerts and the count of all. The
+    county picture is the 组织部's (403 otherwise)."""
+    scope = scope_for(user)
+    if not scope.is_county_wide:
         raise PermissionDenied
     months = months_between(month_from, month_to)
-    cells = workload_unit_months(user, month_from=month_from, month_to=month_to)
-    units = list(visible_units(user).filter(is_active=True).order_by("kind", "code"))
+    book = rule_book(county_id=scope.county_id)  # type: ignore[arg-type]
+    every_unit = list(visible_units(user).order_by("kind", "code"))
+    cells = workload_unit_months(
+        user,
+        month_from=month_from,
+        month_to=month_to,
+        book=book,
+        county_units={unit.pk for unit in every_unit},
+    )
+    alerts, alert_count = _alerts(
+        user,
+        month_from,
+        month_to,
+        cells,
+        book,
+        {unit.pk: unit.name for unit in every_unit},
+        limit=DASHBOARD_ALERTS,
+    )
+    units = [unit for unit in every_unit if unit.is_active]
     labels = [f"{month:%Y-%m}" for month in months]
     heat: list[list[Any]] = []
     for y, unit in enumerate(units):
@@ -616,7 +883,8 @@ def workload_dashboard(
             ],
         },
         "totals": asdict(totals),
-        "alerts": workload_alerts(user, month_from=month_from, month_to=month_to, cells=cells),
+        "alerts": alerts,
+        "alert_count": alert_count,
     }
 
 

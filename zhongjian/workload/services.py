@@ -121,7 +121,10 @@ def _validate(demand: Demand) -> None:
 
 def _sync_receipts(demand: Demand) -> None:
     DemandReceipt.objects.filter(county_id=demand.county_id, demand=demand).update(
-        kind=demand.kind, issued_on=demand.issued_on, lead_days=demand.lead_days
+        organ_id=demand.organ_id,
+        kind=demand.kind,
+        issued_on=demand.issued_on,
+        lead_days=demand.lead_days,
     )
 
 
@@ -173,6 +176,7 @@ def demand_register(
             county_id=demand.county_id,
             demand=demand,
             unit=unit,
+            organ_id=demand.organ_id,
             kind=demand.kind,
             issued_on=demand.issued_on,
             lead_days=demand.lead_days,

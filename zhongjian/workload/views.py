@@ -67,8 +67,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "heat": {key: data[key] for key in ("units", "unit_ids", "months", "heatmap")},
-            "alerts": data["alerts"][:8],
-            "alert_count": len(data["alerts"]),
+            "alerts": data["alerts"],
+            "alert_count": data["alert_count"],
             **_range_context(first, last),
         },
     )
