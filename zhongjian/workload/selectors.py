@@ -36,6 +36,8 @@ TOWNSHIP_KINDS = (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
 # Short-deadline alerts need a few deadlines in the month: one short deadline of one is noise.
 MIN_DEADLINES_FOR_ALERT = 3
 KIND_LABELS = {kind.value: str(kind.label) for kind in DemandKind}
+# The kinds' values once: `DemandKind.values` builds its list anew on every read.
+DEMAND_KINDS = tuple(DemandKind.values)
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -213,7 +215,7 @@ def _receipt_annotations(book: RuleBook) -> dict[str, Any]:
         "onsite": Count("id", filter=Q(kind=DemandKind.INSPECTION, demand__onsite=True)),
         "traces": Count("id", filter=Q(kind=DemandKind.TRACE) | Q(demand__trace_required=True)),
     }
-    for kind in DemandKind.values:
+    for kind in DEMAND_KINDS:
         annotations[f"k_{kind}"] = Count("id", filter=Q(kind=kind))
     if long_docs is not None:
         annotations["long_docs"] = Count("id", filter=long_docs)
@@ -232,13 +234,25 @@ def _cadre_counts(
     cadres = Cadre.objects.filter(county_id=county_id, status=CadreStatus.ACTIVE)
     if unit_ids is not None:
         cadres = cadres.filter(unit_id__in=unit_ids)
-    started = (
-        cadres.values("unit_id" if by_unit else "county_id", month=TruncMonth("work_start_date"))
+    key_field = "unit_id" if by_unit else "county_id"
+    # Those who started before the first month count in every month: one figure per key for
+    # them, and one per key and month for those who started within the range.
+    before = (
+        cadres.filter(work_start_date__lt=months[0])
+        .values(key_field)
         .annotate(n=Count("id"))
-        .values_list("unit_id" if by_unit else "county_id", "month", "n")
+        .values_list(key_field, "n")
+    )
+    within = (
+        cadres.filter(work_start_date__gte=months[0])
+        .values(key_field, month=TruncMonth("work_start_date"))
+        .annotate(n=Count("id"))
+        .values_list(key_field, "month", "n")
     )
     by_key: dict[int | None, list[tuple[datetime.date, int]]] = defaultdict(list)
-    for key, month, n in started:
+    for key, n in before:
+        by_key[key if by_unit else None].append((months[0], n))
+    for key, month, n in within:
         by_key[key if by_unit else None].append((month, n))
     counts: dict[tuple[int | None, datetime.date], int] = {}
     for key, entries in by_key.items():
@@ -305,7 +319,7 @@ def compute_indicators(
         item.onsite_inspections = row["onsite"]
         item.long_documents = row.get("long_docs", 0)
         item.traces = row["traces"]
-        item.by_kind = {kind: row[f"k_{kind}"] for kind in DemandKind.values if row[f"k_{kind}"]}
+        item.by_kind = {kind: row[f"k_{kind}"] for kind in DEMAND_KINDS if row[f"k_{kind}"]}
     cadres = _cadre_counts(county_id, unit_ids, months, by_unit)
     overtime = _overtime(county_id, unit_ids, months[0], end, by_unit)
     tolerance = book.value(RuleKey.YOY_TOLERANCE, months[-1])
@@ -470,9 +484,10 @@ def workload_alerts(
     book = rule_book(county_id=scope.county_id)  # type: ignore[arg-type]
     names = dict(visible_units(user).values_list("id", "name"))
     alerts: list[Alert] = []
+    pages = {unit_id: reverse("workload:unit_detail", args=[unit_id]) for unit_id in names}
     for (unit_id, _month), item in cells.items():
         if unit_id in names:
-            alerts.extend(_cell_alerts(unit_id, names[unit_id], item, book))
+            alerts.extend(_cell_alerts(unit_id, names[unit_id], item, book, pages[unit_id]))
     alerts.sort(key=lambda alert: (-alert.month.toordinal(), alert.unit_name, alert.kind))
     return alerts
 
@@ -483,14 +498,16 @@ def _number(value: Decimal | None) -> str:
     return str(int(value)) if value == value.to_integral_value() else str(value)
 
 
-def _cell_alerts(unit_id: int, name: str, item: Indicators, book: RuleBook) -> list[Alert]:
-    """The alerts of one unit-month: over a cap, rising year on year, many short deadlines."""
+def _cell_alerts(
+    unit_id: int, name: str, item: Indicators, book: RuleBook, page: str
+) -> list[Alert]:
+    """The alerts of one unit-month: over a cap, rising year on year, many short deadlines.
+    PAGE is the unit's workload page, which each alert links to with the month's filter."""
     month = item.month
     alerts: list[Alert] = []
 
     def add(kind: str, message: str, demand_kind: str = "") -> None:
-        url = reverse("workload:unit_detail", args=[unit_id])
-        url += f"?month={month:%Y-%m}" + (f"&kind={demand_kind}" if demand_kind else "")
+        url = page + f"?month={month:%Y-%m}" + (f"&kind={demand_kind}" if demand_kind else "")
         alerts.append(Alert(unit_id, name, month, kind, message, url))
 
     if item.long_documents:
@@ -576,7 +593,7 @@ def workload_dashboard(
         for x, month in enumerate(months):
             value = cells[(unit.pk, month)].per_cadre
             heat.append([x, y, None if value is None else round(value, 3)])
-    trend = {kind: [0] * len(months) for kind in DemandKind.values}
+    trend = {kind: [0] * len(months) for kind in DEMAND_KINDS}
     groups = {"township": [[0, 0] for _m in months], "department": [[0, 0] for _m in months]}
     group_of = {
         unit.pk: "township" if unit.kind in TOWNSHIP_KINDS else "department"
