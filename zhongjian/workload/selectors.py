@@ -8,6 +8,7 @@ other apps (insight) use.
 
 import datetime
 import functools
+import itertools
 import operator
 import statistics
 from collections import defaultdict
@@ -289,7 +290,10 @@ def compute_indicators(
     if unit_ids is not None:
         receipts = receipts.filter(unit_id__in=unit_ids)
     group = ["unit_id", "month"] if by_unit else ["month"]
-    rows = receipts.annotate(month=TruncMonth("issued_on")).values(*group)
+    by_month = receipts.annotate(month=TruncMonth("issued_on")).values(*group)
+    # The year before the range gives only the base of the year-on-year change: its count alone.
+    prior_rows = by_month.filter(issued_on__lt=months[0]).annotate(demands=Count("id")).order_by()
+    rows = by_month.filter(issued_on__gte=months[0])
     rows = rows.annotate(**_receipt_annotations(book)).order_by()
     unit_keys: set[int | None] = set(unit_ids) if by_unit and unit_ids is not None else set()
     if by_unit and unit_ids is None:
@@ -300,7 +304,7 @@ def compute_indicators(
         (key, month): Indicators(month=month, unit_id=key) for key in unit_keys for month in months
     }
     prior: dict[tuple[int | None, datetime.date], int] = {}
-    for row in rows:
+    for row in itertools.chain(prior_rows, rows):
         key = row["unit_id"] if by_unit else None
         month = row["month"]
         if isinstance(month, datetime.datetime):
