@@ -286,3 +286,68 @@ def test_report_pages_render_for_the_organization_department(answered, survey_co
     assert "查看结果" in html
     assert org.get(reverse("voice:wave_list")).status_code == 200
     assert timezone.localdate() >= answered.closed_on
+
+
+def test_the_cube_index_gives_every_group_the_sums_of_a_scan(answered, survey_county) -> None:
+    """Every group a report can ask for (each dimension any of its values, merged, or all):
+    the index lookup gives the same figures as summing the matching cells, and the invited
+    counts the same as summing the matching wave groups."""
+    from zhongjian.voice.selectors import reports
+
+    p = survey_county.personas
+    cube = reports._cube(answered)
+    invited, kinds = cube.invited, cube.invited_kinds
+    groups = list(WaveGroup.objects.filter(wave=answered))
+    values = {
+        "unit_kind": [None, "", "township", "county_department", "subdistrict"],
+        "unit": [None, "", str(p.unit_a.pk), str(p.unit_b.pk), "999999"],
+        "tier": [None, "", "guji", "general", "fuke"],
+        "age_band": [None, "", "30s", "40s"],
+    }
+    checked = 0
+    for combination in itertools.product(*values.values()):
+        group = reports.GroupFilter(**dict(zip(values, combination, strict=True)))
+        scan = reports._Sums()
+        for (leaf, tier, band), sums in cube.interior.items():
+            kind, unit = cube.leaves[leaf]
+            if group.matches({"unit_kind": kind, "unit": unit, "tier": tier, "age_band": band}):
+                scan.add(sums)
+        found = reports._sums_for(cube, group)
+        assert (found.n, dict(found.scores), dict(found.bands)) == (
+            scan.n,
+            dict(scan.scores),
+            dict(scan.bands),
+        ), group
+        assert (dict(found.items), dict(found.options)) == (dict(scan.items), dict(scan.options))
+        assert reports._ids_for(cube, group) == scan.ids
+        members = sum(
+            g.invited
+            for g in groups
+            if group.matches(
+                {
+                    "unit_kind": g.unit_kind,
+                    "unit": str(g.unit_id) if g.unit_id else "",
+                    "tier": g.tier,
+                    "age_band": g.age_band,
+                }
+            )
+        )
+        key = reports._group_key(group, kinds)
+        assert (invited.get(key, 0) if key is not None else 0) == members, group
+        checked += scan.n > 0
+    assert checked > 20  # many groups have answers: the comparison is not over empty sums
+
+
+def test_a_process_reuses_its_cube_until_the_shared_cache_loses_it(answered) -> None:
+    """The cube is read from this process's memory while the shared cache holds its entry, and
+    built afresh once that entry is gone (cleared, expired or evicted)."""
+    from django.core.cache import cache
+
+    from zhongjian.voice.selectors import reports
+
+    first = reports._cube(answered)
+    assert reports._cube(answered) is first
+    cache.clear()
+    rebuilt = reports._cube(answered)
+    assert rebuilt is not first
+    assert rebuilt.table.cells.keys() == first.table.cells.keys()

@@ -9,4 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from zhongjian.core import signals  # noqa: F401  (connects login auditing)
+        from zhongjian.core import (
+            choice_labels,
+            signals,  # noqa: F401  (connects login auditing)
+        )
+
+        choice_labels.install()

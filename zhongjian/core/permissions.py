@@ -53,17 +53,23 @@ def scoped(
     unit_field: str | None = "unit_id",
     county_field: str = "county_id",
     cadre_field: str | None = None,
+    joined: tuple[str, ...] = (),
 ) -> QuerySet[M]:
     """Narrow QUERYSET to the rows USER may see.
 
     Registry rows are visible county-wide to the organization department and unit-wide to a unit
     head; a cadre sees only rows that are theirs (through `cadre_field`); every other role sees
-    none of them.
+    none of them. JOINED names relations the query joins (select_related): a related row is of
+    the row's own county, and saying so lets the database read it through the county's index
+    instead of joining against every county's rows (and keeps the join on one shard).
     """
     scope = scope_for(user)
     if scope.county_id is None:
         return queryset.none()
-    queryset = queryset.filter(**{county_field: scope.county_id})
+    queryset = queryset.filter(
+        **{county_field: scope.county_id},
+        **{f"{relation}__county_id": scope.county_id for relation in joined},
+    )
     if scope.is_county_wide:
         return queryset
     if scope.role == Role.UNIT_HEAD and unit_field is not None:

@@ -4,9 +4,9 @@ import datetime
 
 from django.db import models
 from django.db.models import Model, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.urls_fast import id_url
 from zhongjian.org.choices import (
     MID_LEVEL_TIERS,
     CadreStatus,
@@ -69,7 +69,7 @@ class Unit(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("org:unit_detail", args=[self.pk])
+        return id_url("org:unit_detail", self.pk)
 
 
 class Post(models.Model):
@@ -108,7 +108,7 @@ class Post(models.Model):
         return f"{self.unit.name} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("org:post_detail", args=[self.pk])
+        return id_url("org:post_detail", self.pk)
 
     @property
     def is_mid_level(self) -> bool:
@@ -174,7 +174,7 @@ class Cadre(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("org:cadre_detail", args=[self.pk])
+        return id_url("org:cadre_detail", self.pk)
 
     def age_on(self, day: datetime.date) -> int:
         years = day.year - self.birth_date.year

@@ -5,9 +5,9 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.urls_fast import id_url
 from zhongjian.org.choices import Tier
 from zhongjian.org.models import Appointment, Cadre, County, Post, Unit
 from zhongjian.pipeline.choices import (
@@ -120,7 +120,7 @@ class SelectionProcess(models.Model):
         return f"{self.post} {self.started_on}"
 
     def get_absolute_url(self) -> str:
-        return reverse("pipeline:process_detail", args=[self.pk])
+        return id_url("pipeline:process_detail", self.pk)
 
     @property
     def is_final(self) -> bool:
@@ -345,7 +345,7 @@ class Departure(models.Model):
         return f"{self.cadre} {self.get_kind_display()} {self.departed_on}"
 
     def get_absolute_url(self) -> str:
-        return reverse("pipeline:departure_detail", args=[self.pk])
+        return id_url("pipeline:departure_detail", self.pk)
 
     @property
     def is_away(self) -> bool:

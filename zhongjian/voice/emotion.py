@@ -81,11 +81,12 @@ def emotion_profile(texts: Iterable[str]) -> EmotionProfile:
     counts: Counter[Emotion] = Counter()
     texts_with: Counter[Emotion] = Counter()
     n_texts = 0
-    for text in texts:
-        n_texts += 1
+    # Each distinct text is segmented once and counted as often as it occurs.
+    for text, times in Counter(texts).items():
+        n_texts += times
         found = _text_emotions(text)
-        counts.update(found)
-        texts_with.update(found.keys())
+        counts.update({emotion: count * times for emotion, count in found.items()})
+        texts_with.update(dict.fromkeys(found, times))
     total = sum(counts.values())
     return EmotionProfile(
         texts=n_texts,

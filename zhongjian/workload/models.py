@@ -8,9 +8,9 @@ demand's kind and issue date so that the county's monthly aggregates read one ta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.urls_fast import id_url
 from zhongjian.workload.choices import DemandKind, DocumentCategory, OrganLevel, RuleKey
 
 
@@ -97,7 +97,7 @@ class Demand(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("workload:demand_detail", args=[self.pk])
+        return id_url("workload:demand_detail", self.pk)
 
     @property
     def lead_days(self) -> int | None:

@@ -146,6 +146,14 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current.as_json(),
             "trend": trend,
             "filters": filters,
+            "filter_values": {
+                name: filters[name].value() or ""
+                for name in ("kind", "organ", "month", "open_only")
+            },
+            "filter_choices": {
+                "kind": DemandKind.choices,
+                "organ": [(str(organ.pk), str(organ)) for organ in organs],
+            },
             "page": page,
             "query": query.urlencode(),
             "overtime": OvertimeWeek.objects.filter(county_id=unit.county_id, unit=unit)[:12],

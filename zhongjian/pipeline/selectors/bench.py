@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from zhongjian.core.permissions import scoped
 from zhongjian.org.choices import MID_LEVEL_TIERS
@@ -14,8 +15,6 @@ from zhongjian.org.selectors import post_list
 from zhongjian.pipeline.choices import BenchReadiness
 from zhongjian.pipeline.models import BenchEntry
 from zhongjian.pipeline.rules import Hint, eligibility_hints, eligibility_thresholds, rank_steps
-
-ACTIVE = Q(bench__removed_on__isnull=True)
 
 
 @dataclass(frozen=True)
@@ -36,18 +35,33 @@ class PostBench:
         return len(self.ready_now)
 
 
+def _on_bench(readiness: str | None = None) -> QuerySet[BenchEntry]:
+    """The active bench entries of the outer post (of one readiness, or of any)."""
+    entries = BenchEntry.objects.filter(
+        county_id=OuterRef("county_id"), post_id=OuterRef("pk"), removed_on__isnull=True
+    )
+    return entries.filter(readiness=readiness) if readiness else entries
+
+
+def _bench_count(readiness: str) -> Coalesce:
+    counted = _on_bench(readiness).order_by().values("post_id").annotate(n=Count("id"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
 def bench_posts(
     *, user: Any, tier: str = "", unit_kind: str = "", empty_only: bool = False
 ) -> QuerySet[Post]:
-    """Active mid-level posts the user may see, each with `ready_now` and `ready_soon` counts."""
+    """Active mid-level posts the user may see, each with `ready_now` and `ready_soon` counts.
+
+    The counts are correlated subqueries rather than a join and GROUP BY: counting the posts of
+    a page then needs neither (Django leaves unused annotations out of a count), and the page
+    computes them for its own rows only."""
     posts = (
         post_list(user=user)
         .filter(tier__in=MID_LEVEL_TIERS)
         .annotate(
-            ready_now=Count("bench", filter=ACTIVE & Q(bench__readiness=BenchReadiness.READY_NOW)),
-            ready_soon=Count(
-                "bench", filter=ACTIVE & Q(bench__readiness=BenchReadiness.READY_SOON)
-            ),
+            ready_now=_bench_count(BenchReadiness.READY_NOW),
+            ready_soon=_bench_count(BenchReadiness.READY_SOON),
         )
     )
     if tier:
@@ -61,14 +75,19 @@ def bench_posts(
 
 def bench_summary(*, user: Any) -> dict[str, int]:
     """Mid-level posts, posts with nobody on the bench, and candidates by readiness."""
-    posts = bench_posts(user=user)
-    total = posts.count()
-    empty = posts.filter(ready_now=0, ready_soon=0).count()
+    posts = scoped(Post.objects.filter(is_active=True, tier__in=MID_LEVEL_TIERS), user)
+    counts = posts.aggregate(
+        total=Count("id"),
+        empty=Count(
+            "id",
+            filter=~Q(Exists(_on_bench().filter(readiness__in=BenchReadiness.values))),
+        ),
+    )
     entries = scoped(BenchEntry.objects.filter(removed_on__isnull=True), user)
     by_readiness = dict(entries.values_list("readiness").annotate(n=Count("id")).order_by())
     return {
-        "posts": total,
-        "empty": empty,
+        "posts": counts["total"],
+        "empty": counts["empty"],
         "ready_now": by_readiness.get(BenchReadiness.READY_NOW, 0),
         "ready_soon": by_readiness.get(BenchReadiness.READY_SOON, 0),
     }

@@ -12,7 +12,9 @@ from zhongjian.pipeline.workflow import FINAL_STAGES
 def process_list(*, user: Any, stage: str = "", running_only: bool = False) -> QuerySet:
     """Selections the user may see: county-wide for the organization department, the unit's
     own posts for a unit head."""
-    processes = scoped(SelectionProcess.objects.all(), user).select_related("post", "unit")
+    processes = scoped(
+        SelectionProcess.objects.all(), user, joined=("post", "unit")
+    ).select_related("post", "unit")
     if stage:
         processes = processes.filter(stage=stage)
     if running_only:

@@ -17,8 +17,11 @@ that have ended: a report read twice while answers come in tells the difference 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import random
-from collections import defaultdict
+import threading
+import uuid
+from collections import OrderedDict, defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -121,7 +124,7 @@ class _Sums:
     options: dict[tuple[str, str, int], int] = field(default_factory=lambda: defaultdict(int))
     ids: set[str] = field(default_factory=set)
 
-    def add(self, other: _Sums) -> None:
+    def add(self, other: _Sums, *, ids: bool = True) -> None:
         self.n += other.n
         for target, source in (
             (self.scores, other.scores),
@@ -131,7 +134,12 @@ class _Sums:
         ):
             for name, value in source.items():
                 target[name] += value  # type: ignore[index]
-        self.ids |= other.ids
+        if ids:
+            self.ids |= other.ids
+
+
+# A group's key in the cube's index of sums: (unit kind, unit, tier, age band), None for all.
+GroupKey = tuple[str | None, str | None, str | None, str | None]
 
 
 @dataclass
@@ -140,6 +148,15 @@ class _Cube:
 
     interior: dict[Key, _Sums]  # (unit leaf, tier, age band)
     leaves: dict[str, tuple[str, str]]  # unit leaf -> (unit kind, unit)
+    # The sums of every group a report can ask for, without their response ids (_sums_index),
+    # and the unit kind of every unit with answers (for _group_key).
+    index: dict[GroupKey, _Sums]
+    unit_kinds: dict[str, str]
+    # The wave's groups (written once, when it opened): the number invited in every group key,
+    # the kind of every invited unit, and who was invited in each group (for trends).
+    invited: dict[GroupKey, int]
+    invited_kinds: dict[str, str]
+    members: list[tuple[dict[str, str], list[int]]]
     table: SuppressedTable
     bands: SuppressedTable
     comments: SuppressedTable
@@ -147,13 +164,34 @@ class _Cube:
     gender_sums: dict[str, _Sums]
 
 
+# Cubes this process has read, with the token of the cache entry they came from: a report
+# reads the small token from the shared cache on every request and unpickles the large cube
+# only when the entry is new to this process (or was cleared, or rebuilt by another one).
+_LOCAL_CUBES: OrderedDict[str, tuple[str, _Cube]] = OrderedDict()
+LOCAL_CUBES = 8
+_local_lock = threading.Lock()
+
+
 def _cube(wave: Wave) -> _Cube:
     count = Response.objects.filter(wave=wave).count()
     cache_key = f"zj:voice:cube:{wave.pk}:{count}:{wave.k}:{wave.free_text_k}"
-    cube = cache.get(cache_key)
+    token = cache.get(f"{cache_key}:token")
+    with _local_lock:
+        local = _LOCAL_CUBES.get(cache_key)
+        if local is not None and token is not None and local[0] == token:
+            _LOCAL_CUBES.move_to_end(cache_key)
+            return local[1]
+    cube = cache.get(cache_key) if token is not None else None
     if cube is None:
         cube = _build_cube(wave)
+        token = uuid.uuid4().hex
         cache.set(cache_key, cube, CACHE_SECONDS)
+        cache.set(f"{cache_key}:token", token, CACHE_SECONDS)
+    with _local_lock:
+        _LOCAL_CUBES[cache_key] = (token, cube)
+        _LOCAL_CUBES.move_to_end(cache_key)
+        while len(_LOCAL_CUBES) > LOCAL_CUBES:
+            _LOCAL_CUBES.popitem(last=False)
     return cube
 
 
@@ -209,6 +247,9 @@ def _build_cube(wave: Wave) -> _Cube:
     return _Cube(
         interior=dict(interior),
         leaves=leaves,
+        index=_sums_index(interior, leaves),
+        unit_kinds={unit: kind for kind, unit in leaves.values() if unit != MERGED},
+        **_wave_groups(wave),
         table=table,
         bands=bands,
         comments=suppress_table(
@@ -298,13 +339,68 @@ def _suppress_jointly(
     return tables["table"], tables["bands"], tables["genders"]
 
 
+def _roll_up(cells: Mapping[GroupKey, Any], make: Any) -> dict[GroupKey, Any]:
+    """The figures of every group (_group_key) with members, rolled up from the finest CELLS
+    (unit kind, unit, tier, age band) one dimension at a time: tier, age band, unit, then the
+    unit kind of the keys without a unit or with the pool of a kind. MAKE gives an empty figure
+    (_Sums or int), added to with `add` or `+`."""
+
+    def rolled(found: Mapping[GroupKey, Any], position: int) -> dict[GroupKey, Any]:
+        totals: dict[GroupKey, Any] = defaultdict(make)
+        for key, value in found.items():
+            if key[position] is not None:
+                total = (*key[:position], None, *key[position + 1 :])
+                if make is int:
+                    totals[total] += value  # type: ignore[index]
+                else:
+                    totals[total].add(value, ids=False)  # type: ignore[index]
+        return {**found, **totals}
+
+    index = dict(cells)
+    for position in (2, 3, 1):
+        index = rolled(index, position)
+    return rolled({k: v for k, v in index.items() if k[1] in (None, MERGED)}, 0) | index
+
+
+def _sums_index(
+    interior: Mapping[Key, _Sums], leaves: Mapping[str, tuple[str, str]]
+) -> dict[GroupKey, _Sums]:
+    """The sums of every group with answers, without their response ids, so that a report's
+    rows are lookups rather than scans over every cell."""
+    cells: dict[GroupKey, _Sums] = defaultdict(_Sums)
+    for (leaf, tier, band), sums in interior.items():
+        kind, unit = leaves[leaf]
+        cells[(kind, unit, tier, band)].add(sums, ids=False)
+    return _roll_up(cells, _Sums)
+
+
+def _group_key(group: GroupFilter, unit_kinds: Mapping[str, str]) -> GroupKey | None:
+    """The group's key in an index of _roll_up: a unit (not a pool) has one kind (UNIT_KINDS),
+    which the key carries whether or not the group names it; None when the group can have no
+    members (an unknown unit, or a unit asked for under another kind)."""
+    kind = group.unit_kind
+    if group.unit not in (None, MERGED):
+        found = unit_kinds.get(str(group.unit))
+        if found is None or kind not in (None, found):
+            return None
+        kind = found
+    return (kind, group.unit, group.tier, group.age_band)
+
+
 def _sums_for(cube: _Cube, group: GroupFilter) -> _Sums:
-    total = _Sums()
+    """The additive figures of the group's answers (without their ids: see _ids_for)."""
+    key = _group_key(group, cube.unit_kinds)
+    return cube.index.get(key, _Sums()) if key is not None else _Sums()
+
+
+def _ids_for(cube: _Cube, group: GroupFilter) -> set[str]:
+    """The ids of the group's responses (for comparisons, which check their overlap)."""
+    ids: set[str] = set()
     for (leaf, tier, band), sums in cube.interior.items():
         kind, unit = cube.leaves[leaf]
         if group.matches({"unit_kind": kind, "unit": unit, "tier": tier, "age_band": band}):
-            total.add(sums)
-    return total
+            ids |= sums.ids
+    return ids
 
 
 def _node(cube: _Cube, group: GroupFilter) -> Hashable:
@@ -536,14 +632,14 @@ def wave_report(
     cube = _cube(wave)
     label = _labeler(wave)
     instruments = wave.instruments()
-    invited = _invited_counts(wave)
 
     def row(child: GroupFilter, text: str) -> Row:
+        key = _group_key(child, cube.invited_kinds)
         return _row(
             cube=cube,
             group=child,
             label=text,
-            invited=sum(n for values, n in invited if child.matches(values)),
+            invited=cube.invited.get(key, 0) if key is not None else 0,
             instruments=instruments,
         )
 
@@ -570,21 +666,24 @@ def wave_report(
     )
 
 
-def _invited_counts(wave: Wave) -> list[tuple[dict[str, str], int]]:
-    return [
-        (
-            {
-                "unit_kind": kind,
-                "unit": str(unit) if unit else MERGED,
-                "tier": tier,
-                "age_band": band,
-            },
-            invited,
-        )
-        for kind, unit, tier, band, invited in WaveGroup.objects.filter(wave=wave).values_list(
-            "unit_kind", "unit_id", "tier", "age_band", "invited"
-        )
-    ]
+def _wave_groups(wave: Wave) -> dict[str, Any]:
+    """The cube's figures of the wave's groups: invited counts rolled up as the sums are, the
+    kind of every invited unit, and each group's values with its members."""
+    invited: dict[GroupKey, int] = defaultdict(int)
+    kinds: dict[str, str] = {}
+    members: list[tuple[dict[str, str], list[int]]] = []
+    for kind, unit, tier, band, count, cadres in (
+        WaveGroup.objects.filter(county_id=wave.county_id, wave=wave)
+        .order_by("pk")
+        .values_list("unit_kind", "unit_id", "tier", "age_band", "invited", "members")
+    ):
+        unit_value = str(unit) if unit else MERGED
+        if unit:
+            kinds[unit_value] = kind
+        invited[(kind, unit_value, tier, band)] += count
+        values = {"unit_kind": kind, "unit": unit_value, "tier": tier, "age_band": band}
+        members.append((values, cadres))
+    return {"invited": _roll_up(invited, int), "invited_kinds": kinds, "members": members}
 
 
 def _item_figures(instruments: list[Instrument], sums: _Sums) -> dict[str, list[ItemFigure]]:
@@ -691,7 +790,7 @@ def wave_comments(
         published=published,
         n=cell.n if published and cell else None,
         texts=texts,
-        profile=emotion_profile(texts) if texts else None,
+        profile=_emotion_profile(wave, texts) if texts else None,
         groups=sorted(
             groups,
             key=lambda item: (
@@ -701,6 +800,18 @@ def wave_comments(
             ),
         ),
     )
+
+
+def _emotion_profile(wave: Wave, texts: list[str]) -> EmotionProfile:
+    """The emotion profile of TEXTS, cached under a digest of them: the comments of an ended
+    wave do not change, and segmenting hundreds of texts costs far more than a page."""
+    digest = hashlib.sha256("\0".join(sorted(texts)).encode()).hexdigest()
+    key = f"zj:voice:emotions:{wave.pk}:{digest}"
+    profile = cache.get(key)
+    if profile is None:
+        profile = emotion_profile(texts)
+        cache.set(key, profile, CACHE_SECONDS)
+    return profile
 
 
 def _comment_group(cube: _Cube, node: Hashable) -> GroupFilter:
@@ -769,10 +880,7 @@ def trend(*, user: Any, code: str, group: GroupFilter, today: datetime.date) -> 
             refused.append((wave, _("作答人数不足 k 或为防推算已隐藏。")))
             continue
         population = {
-            cadre
-            for values, members in _group_members(wave)
-            if group.matches(values)
-            for cadre in members
+            cadre for values, members in cube.members if group.matches(values) for cadre in members
         }
         try:
             for earlier, earlier_k in populations:
@@ -789,23 +897,6 @@ def trend(*, user: Any, code: str, group: GroupFilter, today: datetime.date) -> 
             )
         )
     return Trend(instrument, group, name, points, refused, sorted(choices.items()))
-
-
-def _group_members(wave: Wave) -> list[tuple[dict[str, str], list[int]]]:
-    return [
-        (
-            {
-                "unit_kind": kind,
-                "unit": str(unit) if unit else MERGED,
-                "tier": tier,
-                "age_band": band,
-            },
-            members,
-        )
-        for kind, unit, tier, band, members in WaveGroup.objects.filter(wave=wave).values_list(
-            "unit_kind", "unit_id", "tier", "age_band", "members"
-        )
-    ]
 
 
 @dataclass(frozen=True)
@@ -840,7 +931,5 @@ def wave_compare(
                 instruments=instruments,
             )
         )
-    check_comparison(
-        population_a=_sums_for(cube, a).ids, population_b=_sums_for(cube, b).ids, k=wave.k
-    )
+    check_comparison(population_a=_ids_for(cube, a), population_b=_ids_for(cube, b), k=wave.k)
     return Comparison(wave=wave, instruments=instruments, a=rows[0], b=rows[1])
