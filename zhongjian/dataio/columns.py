@@ -663,6 +663,14 @@ def validate_rows(
     context = ParseContext(today=today or today_in_china())
     bound, shown = _bind_header(spec, tuple(header), result)
     result.columns = shown
+    parsers = [
+        (
+            index,
+            column,
+            _memoized(column.parse) if column.value_type in _REPEATING else column.parse,
+        )
+        for index, column in bound
+    ]
     example = _example_values(spec, context)
     first_seen: list[dict[tuple[object, ...], int]] = [{} for _key in spec.unique_keys]
 
@@ -687,7 +695,7 @@ def validate_rows(
         for read, (number, cells) in enumerate(rows, start=1):
             if progress is not None and read % PROGRESS_EVERY == 0:
                 progress(read, estimated_rows)
-            values, problems = _parse_row(bound, cells, context)
+            values, problems = _parse_row(parsers, cells, context)
             if values is None:
                 continue  # blank apart from spaces
             result.data_rows += 1
@@ -814,8 +822,43 @@ def _bind_header(
     return bound, shown
 
 
+# Value types whose cells repeat down a roster (codes of units, choices, dates, 是/否): their
+# text is parsed once per validation run and the outcome reused.
+_REPEATING = frozenset({ValueType.CODE, ValueType.CHOICE, ValueType.DATE, ValueType.BOOLEAN})
+# Distinct texts remembered per column: a column of unique codes (人员编号) stops filling it.
+MEMO_LIMIT = 4096
+
+
+def _memoized(
+    parse: Callable[[object, ParseContext], object],
+) -> Callable[[object, ParseContext], object]:
+    """PARSE remembering, for text cells, the value or the message of each distinct text.
+
+    For one validation run (one context, so one today); the values are immutable (codes, dates,
+    booleans), so handing the same one to many rows is safe.
+    """
+    memo: dict[str, tuple[object, str | None]] = {}
+
+    def parse_cell(value: object, context: ParseContext) -> object:
+        if value.__class__ is not str:
+            return parse(value, context)
+        known = memo.get(value)  # type: ignore[call-overload]
+        if known is None:
+            try:
+                known = (parse(value, context), None)
+            except CellError as error:
+                known = (None, error.message)
+            if len(memo) < MEMO_LIMIT:
+                memo[value] = known  # type: ignore[index]
+        if known[1] is not None:
+            raise CellError(known[1])
+        return known[0]
+
+    return parse_cell
+
+
 def _parse_row(
-    bound: list[tuple[int, Column]],
+    bound: list[tuple[int, Column, Callable[[object, ParseContext], object]]],
     cells: tuple[object, ...],
     context: ParseContext,
 ) -> tuple[dict[str, object] | None, dict[str, str]]:
@@ -827,7 +870,7 @@ def _parse_row(
     problems: dict[str, str] = {}
     width = len(cells)
     blank = 0
-    for index, column in bound:
+    for index, column, parse in bound:
         value = cells[index] if index < width else None
         if value.__class__ is str:
             value = value.strip() or None
@@ -844,7 +887,7 @@ def _parse_row(
                     refuse_formula(value)
             elif value.__class__ not in PLAIN_CELL_TYPES:
                 refuse_formula(value)
-            values[column.key] = column.parse(value, context)
+            values[column.key] = parse(value, context)
         except CellError as error:
             problems[column.key] = error.message
     if blank == len(bound):
