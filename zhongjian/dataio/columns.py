@@ -672,7 +672,7 @@ def validate_rows(
         for index, column in bound
     ]
     example = _example_values(spec, context)
-    first_seen: list[dict[tuple[object, ...], int]] = [{} for _key in spec.unique_keys]
+    first_seen: list[dict[object, int]] = [{} for _key in spec.unique_keys]
 
     current = {"who": ""}
 
@@ -912,13 +912,16 @@ def _check_unique(
     spec: KindSpec,
     values: dict[str, object],
     failed: set[str],
-    first_seen: list[dict[tuple[object, ...], int]],
+    first_seen: list[dict[object, int]],
     number: int,
     report: Callable[[str, int | None, str | None], None],
 ) -> None:
     for keys, seen in zip(spec.unique_keys, first_seen, strict=True):
-        identity = tuple(values.get(key) for key in keys)
-        if None in identity or any(key in failed for key in keys):
+        if any(key in failed for key in keys):
+            continue
+        # A key of one column is its value: no tuple per row to keep until the file is read.
+        identity = values.get(keys[0]) if len(keys) == 1 else tuple(values.get(k) for k in keys)
+        if identity is None or (len(keys) > 1 and None in identity):  # type: ignore[operator]
             continue
         first = seen.setdefault(identity, number)
         if first == number:

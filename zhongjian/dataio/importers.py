@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from zhongjian.core.bulk import new_instance
-from zhongjian.core.crypto import encrypt_text
+from zhongjian.core.crypto import encrypt_texts
 from zhongjian.dataio.columns import SPECS, ImportKind, KindSpec, ParsedRow, Problem
 from zhongjian.dataio.parsers import IdNumber, mask_id_number
 from zhongjian.org import validation
@@ -484,8 +484,9 @@ class CadreImporter(Importer):
         cadre.id_number_masked = mask_id_number(id_number.number)
 
     def write(self, *, actor: Any) -> None:
-        for cadre, number in self.to_encrypt:
-            cadre.id_number_cipher = encrypt_text(number)
+        ciphers = encrypt_texts(number for _cadre, number in self.to_encrypt)
+        for (cadre, _number), cipher in zip(self.to_encrypt, ciphers, strict=True):
+            cadre.id_number_cipher = cipher
         super().write(actor=actor)
 
     def _plan_updates(
