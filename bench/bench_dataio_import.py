@@ -7,7 +7,7 @@ checked to read as many rows as the import creates. Contenders run interleaved i
 rounds (bench.common.interleaved); the county is emptied, untimed, before each import.
 
 - BENCH_IMPORT_ROWS rows (default 100000) for BENCH_IMPORT_ROUNDS rounds (default 5: a round
-  takes about half a minute), then BENCH_IMPORT_SMALL_ROWS rows (default 20000; 0 skips it) for
+  takes half a minute or more), then BENCH_IMPORT_SMALL_ROWS rows (default 20000; 0 skips it) for
   BENCH_IMPORT_SMALL_ROUNDS rounds (default and minimum 20), with the dry run and the re-import
   of an already imported file beside them.
 - Peak RSS of openpyxl's read and of the full import of the large file, each in a fresh child
@@ -389,7 +389,7 @@ def main() -> None:
     compare(
         rows,
         rounds,
-        why="fewer than 20: one round of the full-size file takes half a minute; "
+        why="fewer than 20: one round of the full-size file takes half a minute or more; "
         "the 20-round run below is at a smaller size",
         with_others=False,
     )
