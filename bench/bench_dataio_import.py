@@ -1,20 +1,30 @@
 """Excel import of cadre rows versus openpyxl alone reading the same file.
 
-Times read + validate, and the full import into the database (read, validate, match against the
-registry, bulk insert with audit rows, one transaction), each against openpyxl's read-only read
-in the same run. Target: the full import ≤ 2 × openpyxl. BENCH_IMPORT_ROWS sets
-the row count (default 100000); the file is written once under bench/out/ and reused. The
-database is `zhongjian_bench_import` on PostgreSQL when it answers, else var/ SQLite
-(BENCH_DATABASE_URL overrides), and is recreated on every run.
+The file is written as Excel writes it (shared strings, dates as serials with a date style, the
+sheet's <dimension> before its rows) once under bench/out/ and reused. The baseline is openpyxl's
+read-only read of every value with the cyclic garbage collector off, as the import runs; it is
+checked to read as many rows as the import creates. Contenders run interleaved in shuffled
+rounds (bench.common.interleaved); the county is emptied, untimed, before each import.
+
+- BENCH_IMPORT_ROWS rows (default 100000) for BENCH_IMPORT_ROUNDS rounds (default 5: a round
+  takes half a minute or more), then BENCH_IMPORT_SMALL_ROWS rows (default 20000; 0 skips it) for
+  BENCH_IMPORT_SMALL_ROUNDS rounds (default and minimum 20), with the dry run and the re-import
+  of an already imported file beside them.
+- Peak RSS of openpyxl's read and of the full import of the large file, each in a fresh child
+  process (its VmHWM), not tracemalloc.
+
+Target: the full import ≤ 2 × openpyxl, peak RSS ≤ 2 × openpyxl's. The database is
+`zhongjian_bench_import` on PostgreSQL when it answers, else var/ SQLite (BENCH_DATABASE_URL
+overrides), and is recreated on every run.
 """
 
 import datetime
 import gc
 import os
 import random
+import statistics
+import subprocess
 import sys
-import time
-import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +32,17 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 
-from bench.common import ROOT, reset_database, setup_django
+from bench.common import (
+    ROOT,
+    current_rss_mb,
+    interleaved,
+    line,
+    p95,
+    peak_rss_mb,
+    reset_database,
+    setup_django,
+    verdict,
+)
 
 HEADER = [
     "人员编号",
@@ -161,7 +181,12 @@ def write_excel_like(path: Path, rows: int, seed: int) -> None:
         for name, content in PARTS.items():
             archive.writestr(name, content)
         with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(f'{XML}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+            # Excel always writes the sheet's <dimension> before its rows; without it openpyxl
+            # parses the whole sheet once to find its size before reading it.
+            last = f"{column_letter(len(HEADER) - 1)}{rows + 1}"
+            sheet.write(
+                f'{XML}<worksheet xmlns="{MAIN}"><dimension ref="A1:{last}"/><sheetData>'.encode()
+            )
             for number in range(1, rows + 2):
                 values = HEADER if number == 1 else cadre_row(number - 1, rng)
                 cells = []
@@ -183,23 +208,34 @@ def write_excel_like(path: Path, rows: int, seed: int) -> None:
 
 
 def read_with_openpyxl(path: Path) -> int:
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    count = sum(1 for _row in workbook.worksheets[0].iter_rows(values_only=True))
-    workbook.close()
+    """The baseline: openpyxl alone reads every value of the sheet (read-only, values only),
+    with the cyclic garbage collector off as during an import. Returns the non-empty data rows."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        rows = workbook.worksheets[0].iter_rows(min_row=2, values_only=True)
+        count = sum(1 for cells in rows if any(cell is not None for cell in cells))
+        workbook.close()
+    finally:
+        if enabled:
+            gc.enable()
     return count
 
 
-def prepare_county() -> tuple[object, object]:
+def prepare_county(code: str = "990001") -> tuple[object, object]:
     """A county with the 400 units the file's rows name, and its organization department."""
     from zhongjian.accounts.models import User
     from zhongjian.accounts.roles import Role
     from zhongjian.org.models import County, Unit
 
-    county = County.objects.create(code="990001", name="基准县")
+    county = County.objects.create(code=code, name=f"基准县{code}")
     Unit.objects.bulk_create(
         Unit(county=county, code=f"U{n:04d}", name=f"单位{n}", kind="township") for n in range(400)
     )
-    actor = User.objects.create(username="bench-org", role=Role.ORG_DEPARTMENT, county=county)
+    actor = User.objects.create(
+        username=f"bench-org-{code}", role=Role.ORG_DEPARTMENT, county=county
+    )
     return county, actor
 
 
@@ -218,57 +254,155 @@ def full_import(
 
 
 def clear_county(county: object) -> None:
+    """Delete the county's cadres (none has anything attached) and tidy the table."""
+    from django.db import connection
+
     from zhongjian.org.models import Cadre
 
-    Cadre.objects.filter(county=county).delete()
+    Cadre.objects.filter(county=county)._raw_delete(Cadre.objects.db)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE org_cadre")
 
 
-def timed(work: Callable[[], object]) -> float:
-    gc.collect()
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
+def bench_file(rows: int) -> Path:
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    # "-dim": files of earlier versions of this bench lack the <dimension> element.
+    path = out / f"cadres-{rows}-dim.xlsx"
+    if not path.exists():
+        write_excel_like(path, rows, seed=2025)
+    return path
+
+
+def compare(rows: int, rounds: int, *, why: str, with_others: bool) -> None:
+    """Time the import of a ROWS-row file against openpyxl's read of it, interleaved."""
+    path = bench_file(rows)
+    county, actor = prepare_county(f"99{rows // 1000 % 10_000:04d}")
+    print(
+        f"-- {rows} rows ({path.stat().st_size / 1024 / 1024:.1f} MB), {rounds} rounds ({why})",
+        flush=True,
+    )
+    read = read_with_openpyxl(path)
+    clear_county(county)
+    created = full_import(path, county, actor)
+    # Both read the same rows: the baseline counts every non-empty data row, the import creates
+    # one cadre per row.
+    if created != (read, 0, 0) or read != rows:
+        sys.exit(f"openpyxl read {read} rows, the import gave {created}: not the same work")
+    contenders: dict[str, Callable[[], object]] = {
+        "openpyxl read (gc off)": lambda: read_with_openpyxl(path),
+        "full import (new cadres)": lambda: full_import(path, county, actor),
+    }
+    setup: dict[str, Callable[[], object]] = {
+        "full import (new cadres)": lambda: clear_county(county)
+    }
+    if with_others:
+        again_county, again_actor = prepare_county(f"98{rows // 1000 % 10_000:04d}")
+        full_import(path, again_county, again_actor)
+
+        def reimport() -> None:
+            if full_import(path, again_county, again_actor) != (0, 0, rows):
+                sys.exit("re-importing the same file changed something")
+
+        contenders["check only (dry run)"] = lambda: full_import(path, county, actor, dry_run=True)
+        setup["check only (dry run)"] = lambda: clear_county(county)
+        contenders["re-import (all unchanged)"] = reimport
+    samples = interleaved(contenders, rounds, setup=setup)
+    base = statistics.median(samples["openpyxl read (gc off)"])
+    for name, values in samples.items():
+        median = statistics.median(values)
+        print(f"{line(name, values, 28)}   {rows / median:9,.0f} rows/s   {median / base:.2f}×")
+    imported = samples["full import (new cadres)"]
+    print(verdict("full import / openpyxl (median)", statistics.median(imported) / base, 2, "×"))
+    print(
+        verdict(
+            "full import / openpyxl (p95)",
+            p95(imported) / p95(samples["openpyxl read (gc off)"]),
+            2,
+            "×",
+        )
+    )
+    clear_county(county)
+
+
+def peak(contender: str, rows: int) -> None:
+    """In a process of its own: run one contender once, print its RSS before and at the peak."""
+    path = bench_file(rows)
+    if contender == "openpyxl":
+        before = current_rss_mb()
+        read_with_openpyxl(path)
+    else:
+        setup_django(prefer_postgres=True, name="zhongjian_bench_import")
+        from zhongjian.accounts.models import User
+
+        actor = User.objects.get(username=f"bench-org-97{rows // 1000 % 10_000:04d}")
+        clear_county(actor.county)
+        gc.collect()
+        before = current_rss_mb()
+        full_import(path, actor.county, actor)
+    print(f"{before:.1f} {high_water_mb():.1f}")
+
+
+def high_water_mb() -> float:
+    """Peak RSS of this process's own memory (VmHWM). Not ru_maxrss: Linux carries a process's
+    ru_maxrss across fork and exec, so a child of a large parent would report the parent's."""
+    for row in Path("/proc/self/status").read_text().splitlines():
+        if row.startswith("VmHWM:"):
+            return int(row.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+def peaks(rows: int, database_url: str) -> None:
+    """Peak RSS of openpyxl's read and of the full import, each in a fresh child process."""
+    prepare_county(f"97{rows // 1000 % 10_000:04d}")
+    figures = {}
+    for contender in ("openpyxl", "import"):
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.bench_dataio_import", "--peak", contender, str(rows)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "BENCH_DATABASE_URL": database_url},
+        )
+        before, top = map(float, child.stdout.split()[-2:])
+        figures[contender] = (before, top)
+    for contender, (before, top) in figures.items():
+        label = "openpyxl read (gc off)" if contender == "openpyxl" else "full import"
+        print(
+            f"peak RSS, {label:<24} {top:7.1f} MB  (process before the work {before:6.1f} MB, "
+            f"added {top - before:6.1f} MB)"
+        )
+    ratio = figures["import"][1] / figures["openpyxl"][1]
+    print(verdict(f"peak RSS import / openpyxl ({rows} rows, whole process)", ratio, 2, "×"))
 
 
 def main() -> None:
     database = setup_django(prefer_postgres=True, name="zhongjian_bench_import")
     reset_database()
-    county, actor = prepare_county()
-    rows = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
-    out = ROOT / "bench" / "out"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"cadres-{rows}.xlsx"
-    if not path.exists():
-        write_excel_like(path, rows, seed=2025)
-    print(f"file: {path.name}, {rows} rows, {path.stat().st_size / 1024 / 1024:.1f} MB")
+    url = os.environ["DATABASE_URL"]
     print(f"database: {database}")
+    rows = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+    rounds = int(os.environ.get("BENCH_IMPORT_ROUNDS", "5"))
+    small = int(os.environ.get("BENCH_IMPORT_SMALL_ROWS", "20000"))
+    compare(
+        rows,
+        rounds,
+        why="fewer than 20: one round of the full-size file takes half a minute or more; "
+        "the 20-round run below is at a smaller size",
+        with_others=False,
+    )
+    if small:
+        compare(small, ROUNDS_SMALL, why="interleaved, shuffled", with_others=True)
+    peaks(rows, url)
 
-    # Alternate the runs so that all see the same machine load; keep the best of each.
-    baseline = checked = imported = float("inf")
-    for _round in range(2):
-        baseline = min(baseline, timed(lambda: read_with_openpyxl(path)))
-        clear_county(county)
-        checked = min(checked, timed(lambda: full_import(path, county, actor, dry_run=True)))
-        imported = min(imported, timed(lambda: full_import(path, county, actor)))
-    print(f"openpyxl alone (read-only, values_only): {baseline:.2f} s")
-    print(
-        f"check only (dry run: read, validate, match): {checked:.2f} s, "
-        f"{rows / checked:,.0f} rows/s, ratio {checked / baseline:.2f}"
-    )
-    print(
-        f"full import into the database: {imported:.2f} s, {rows / imported:,.0f} rows/s, "
-        f"ratio {imported / baseline:.2f} (target ≤ 2)"
-    )
-    again = timed(lambda: full_import(path, county, actor))
-    print(f"re-import of the same file (every row unchanged): {again:.2f} s")
-    clear_county(county)
-    gc.collect()
-    tracemalloc.start()
-    full_import(path, county, actor)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    print(f"peak Python memory of the full import (tracemalloc): {peak / 1024 / 1024:.0f} MB")
+
+ROUNDS_SMALL = max(20, int(os.environ.get("BENCH_IMPORT_SMALL_ROUNDS", "20")))
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--peak"]:
+        peak(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()

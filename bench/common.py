@@ -56,18 +56,28 @@ ROUNDS = max(20, int(os.environ.get("BENCH_ROUNDS", "30")))
 
 
 def interleaved(
-    contenders: dict[str, Callable[[], object]], rounds: int = ROUNDS, seed: int = 1
+    contenders: dict[str, Callable[[], object]],
+    rounds: int = ROUNDS,
+    seed: int = 1,
+    *,
+    setup: dict[str, Callable[[], object]] | None = None,
 ) -> dict[str, list[float]]:
     """Seconds per call of each contender: one warm-up call each, then ROUNDS rounds in which
-    every contender runs once, in an order shuffled afresh each round."""
+    every contender runs once, in an order shuffled afresh each round. SETUP[name], where given,
+    runs untimed before every call of that contender (to empty what the previous call wrote)."""
     rng = random.Random(seed)
-    for function in contenders.values():
+    setup = setup or {}
+    for name, function in contenders.items():
+        if name in setup:
+            setup[name]()
         function()
     samples: dict[str, list[float]] = {name: [] for name in contenders}
     for _round in range(rounds):
         names = list(contenders)
         rng.shuffle(names)
         for name in names:
+            if name in setup:
+                setup[name]()
             started = time.perf_counter()
             contenders[name]()
             samples[name].append(time.perf_counter() - started)

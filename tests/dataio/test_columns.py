@@ -326,3 +326,31 @@ def test_header_without_rows() -> None:
     assert check("cadres", CADRE_HEADER, []).messages() == [
         "表头下面没有数据行；请在表头下逐行填写后再导入"
     ]
+
+
+def test_repeated_cells_give_the_same_values_and_messages_on_every_row() -> None:
+    """Texts that repeat down a file (codes, choices, dates) are parsed once per check; every
+    row still gets its own value, or its own located message."""
+    rows = []
+    for n in range(12):
+        changes: dict[str, object] = {"人员编号": f"R{n}"}
+        if n % 2:
+            changes["学历"] = "硕士"
+        if n % 3 == 0:
+            changes["参加工作时间"] = "2010.13"
+        rows.append(cadre(**changes))
+    result = check("cadres", CADRE_HEADER, rows)
+    found: dict[int | None, set[tuple[str | None, str]]] = {}
+    for problem in result.errors:
+        found.setdefault(problem.row, set()).add((problem.column, problem.message))
+    education = ("学历", "「硕士」不是可选的值；应为：研究生、大学本科、大学专科、中专及以下")
+    work_start = ("参加工作时间", "「2010.13」不是存在的日期；请核对年、月、日")
+    for n in range(12):
+        expected = {education} if n % 2 else set()
+        if n % 3 == 0:
+            expected.add(work_start)
+        assert found.get(n + 2, set()) == expected, n
+    assert [row.number - 2 for row in result.rows] == [2, 4, 8, 10]
+    assert {(row.values["education"], row.values["work_start_date"]) for row in result.rows} == {
+        ("bachelor", D(2010, 8, 1))
+    }

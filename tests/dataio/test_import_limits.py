@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.conftest import Personas
 from tests.dataio.factories import xlsx_bytes
+from zhongjian.dataio import readers
 from zhongjian.dataio.models import ImportJob, ImportStatus
 from zhongjian.dataio.readers import FileError, open_table
 from zhongjian.dataio.services import import_job_run, import_job_submit, import_jobs_purge
@@ -191,3 +192,17 @@ def test_dead_worker_jobs_fail_on_purge_and_start(personas: Personas, settings) 
     import_jobs_recover_on_startup()
     recent.refresh_from_db()
     assert (recent.status, bytes(recent.data)) == (ImportStatus.FAILED, b"")
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"<sst><si><t>a</t></si><si/><si\n><t>b</t></si></sst>",
+        b"<x:sst><x:si><x:t>a</x:t></x:si><x:si/></x:sst>",
+        b"<sst><sin/><si-x/><si.y/><si><t>c</t></si></sst>",
+        "<sst><si\u00e9/><si><t>d</t></si></sst>".encode(),
+    ],
+)
+def test_shared_strings_are_counted_as_the_pattern_counts(xml: bytes) -> None:
+    """The fast count of shared strings never counts fewer than the pattern does."""
+    assert readers._count_si(xml) == len(readers._SI.findall(xml))

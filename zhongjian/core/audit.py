@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from zhongjian.core.bulk import bulk_insert, new_instance
+from django.utils import timezone
+
+from zhongjian.core.bulk import insert_rows
 from zhongjian.core.context import client_ip
 from zhongjian.core.models import AuditAction, AuditLog
 
@@ -29,6 +31,9 @@ def _actor_values(actor: Any, county_id: int | None, ip: str | None) -> dict[str
         "county_id": county_id if county_id is not None else getattr(actor, "county_id", None),
         "ip": ip,
     }
+
+
+_ENTRY_NAMES = ("action", "object_type", "object_id", "unit_id", "summary")
 
 
 def _entry_values(entry: AuditEntry) -> dict[str, Any]:
@@ -69,9 +74,21 @@ def audit_record_many(
 ) -> int:
     """Append one audit row per entry with batched inserts (imports); returns the rows written."""
     common = _actor_values(actor, county_id, client_ip.get())
-    rows = [new_instance(AuditLog, **common, **_entry_values(entry)) for entry in entries]
-    bulk_insert(rows)
-    return len(rows)
+    # What every row of the batch shares, then each entry's own values (as _entry_values gives
+    # them), as plain tuples: an import writes one row per object it creates or changes.
+    head = (timezone.now(), *common.values())
+    rows = (
+        (
+            *head,
+            str(entry.action),
+            entry.object_type,
+            str(entry.object_id) if entry.object_id is not None else "",
+            entry.unit_id,
+            entry.summary[:255],
+        )
+        for entry in entries
+    )
+    return insert_rows(AuditLog, ("at", *common, *_ENTRY_NAMES), rows)
 
 
 def audit_read(

@@ -663,8 +663,16 @@ def validate_rows(
     context = ParseContext(today=today or today_in_china())
     bound, shown = _bind_header(spec, tuple(header), result)
     result.columns = shown
+    parsers = [
+        (
+            index,
+            column,
+            _memoized(column.parse) if column.value_type in _REPEATING else column.parse,
+        )
+        for index, column in bound
+    ]
     example = _example_values(spec, context)
-    first_seen: list[dict[tuple[object, ...], int]] = [{} for _key in spec.unique_keys]
+    first_seen: list[dict[object, int]] = [{} for _key in spec.unique_keys]
 
     current = {"who": ""}
 
@@ -687,7 +695,7 @@ def validate_rows(
         for read, (number, cells) in enumerate(rows, start=1):
             if progress is not None and read % PROGRESS_EVERY == 0:
                 progress(read, estimated_rows)
-            values, problems = _parse_row(bound, cells, context)
+            values, problems = _parse_row(parsers, cells, context)
             if values is None:
                 continue  # blank apart from spaces
             result.data_rows += 1
@@ -814,8 +822,43 @@ def _bind_header(
     return bound, shown
 
 
+# Value types whose cells repeat down a roster (codes of units, choices, dates, 是/否): their
+# text is parsed once per validation run and the outcome reused.
+_REPEATING = frozenset({ValueType.CODE, ValueType.CHOICE, ValueType.DATE, ValueType.BOOLEAN})
+# Distinct texts remembered per column: a column of unique codes (人员编号) stops filling it.
+MEMO_LIMIT = 4096
+
+
+def _memoized(
+    parse: Callable[[object, ParseContext], object],
+) -> Callable[[object, ParseContext], object]:
+    """PARSE remembering, for text cells, the value or the message of each distinct text.
+
+    For one validation run (one context, so one today); the values are immutable (codes, dates,
+    booleans), so handing the same one to many rows is safe.
+    """
+    memo: dict[str, tuple[object, str | None]] = {}
+
+    def parse_cell(value: object, context: ParseContext) -> object:
+        if value.__class__ is not str:
+            return parse(value, context)
+        known = memo.get(value)  # type: ignore[call-overload]
+        if known is None:
+            try:
+                known = (parse(value, context), None)
+            except CellError as error:
+                known = (None, error.message)
+            if len(memo) < MEMO_LIMIT:
+                memo[value] = known  # type: ignore[index]
+        if known[1] is not None:
+            raise CellError(known[1])
+        return known[0]
+
+    return parse_cell
+
+
 def _parse_row(
-    bound: list[tuple[int, Column]],
+    bound: list[tuple[int, Column, Callable[[object, ParseContext], object]]],
     cells: tuple[object, ...],
     context: ParseContext,
 ) -> tuple[dict[str, object] | None, dict[str, str]]:
@@ -827,7 +870,7 @@ def _parse_row(
     problems: dict[str, str] = {}
     width = len(cells)
     blank = 0
-    for index, column in bound:
+    for index, column, parse in bound:
         value = cells[index] if index < width else None
         if value.__class__ is str:
             value = value.strip() or None
@@ -844,7 +887,7 @@ def _parse_row(
                     refuse_formula(value)
             elif value.__class__ not in PLAIN_CELL_TYPES:
                 refuse_formula(value)
-            values[column.key] = column.parse(value, context)
+            values[column.key] = parse(value, context)
         except CellError as error:
             problems[column.key] = error.message
     if blank == len(bound):
@@ -869,13 +912,16 @@ def _check_unique(
     spec: KindSpec,
     values: dict[str, object],
     failed: set[str],
-    first_seen: list[dict[tuple[object, ...], int]],
+    first_seen: list[dict[object, int]],
     number: int,
     report: Callable[[str, int | None, str | None], None],
 ) -> None:
     for keys, seen in zip(spec.unique_keys, first_seen, strict=True):
-        identity = tuple(values.get(key) for key in keys)
-        if None in identity or any(key in failed for key in keys):
+        if any(key in failed for key in keys):
+            continue
+        # A key of one column is its value: no tuple per row to keep until the file is read.
+        identity = values.get(keys[0]) if len(keys) == 1 else tuple(values.get(k) for k in keys)
+        if identity is None or (len(keys) > 1 and None in identity):  # type: ignore[operator]
             continue
         first = seen.setdefault(identity, number)
         if first == number:

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from zhongjian.core.bulk import new_instance
-from zhongjian.core.crypto import encrypt_text
+from zhongjian.core.crypto import encrypt_texts
 from zhongjian.dataio.columns import SPECS, ImportKind, KindSpec, ParsedRow, Problem
 from zhongjian.dataio.parsers import IdNumber, mask_id_number
 from zhongjian.org import validation
@@ -362,6 +362,8 @@ class CadreImporter(Importer):
     POSITION: ClassVar[dict[str, int]] = {name: index for index, name in enumerate(RECORD)}
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
+        # Cadres whose ID number is to be (re)written, and the number, encrypted by `write`.
+        self.to_encrypt: list[tuple[Cadre, str]] = []
         units = _units_by_code(self.county)
         units_by_name = _units_by_name(self.county)
         by_staff_no: dict[object, tuple[Any, ...]] = {}
@@ -473,13 +475,19 @@ class CadreImporter(Importer):
             self._set_id(cadre, values["id_number"], digest)  # type: ignore[arg-type]
         return cadre
 
-    @staticmethod
-    def _set_id(cadre: Cadre, id_number: IdNumber, digest: str) -> None:
+    def _set_id(self, cadre: Cadre, id_number: IdNumber, digest: str) -> None:
         # The parser has normalised the number already; org.services._set_id_number does the
-        # same three assignments for single writes.
-        cadre.id_number_cipher = encrypt_text(id_number.number)
+        # same three assignments for single writes. The encryption waits for `write`: a check
+        # (dry run) writes nothing and need not encrypt anything.
+        self.to_encrypt.append((cadre, id_number.number))
         cadre.id_number_hash = digest
         cadre.id_number_masked = mask_id_number(id_number.number)
+
+    def write(self, *, actor: Any) -> None:
+        ciphers = encrypt_texts(number for _cadre, number in self.to_encrypt)
+        for (cadre, _number), cipher in zip(self.to_encrypt, ciphers, strict=True):
+            cadre.id_number_cipher = cipher
+        super().write(actor=actor)
 
     def _plan_updates(
         self, pending: list[tuple[ParsedRow, int, dict[str, object], str | None]]
