@@ -6,6 +6,7 @@ each with one keep-alive connection and requests encoded beforehand, so that the
 as little as it can beside the server on the same machine (a heavier client would slow the
 trivial page more than the submission and flatter the ratio).
 
+Each worker takes at most THREADS connections (--worker-connections), so that all four serve.
 The contenders, interleaved by the shared harness (bench.common.interleaved: one warm-up round
 each, then ROUNDS rounds in a shuffled order): a round of SUBMITS submissions (each a distinct
 valid code with full answers and a comment), and a round of TRIVIAL requests for the thanks
@@ -39,9 +40,12 @@ ROUNDS = max(20, int(os.environ.get("BENCH_ROUNDS", "20")))
 SUBMITS = 40  # per round
 TRIVIAL = 200  # per round
 KILL_SUBMITS = 400
-CLIENTS = 8
 WORKERS = 4
 THREADS = 4
+# One connection per server thread; each worker accepts at most THREADS of them (gthread's
+# --worker-connections), so that the load is spread over every worker: left alone, the first
+# worker to wake accepts nearly every connection and serves the run on one core.
+CLIENTS = WORKERS * THREADS
 TARGET = 0.5
 RSS_TARGET_MB = 120
 _LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
@@ -117,6 +121,7 @@ class _Connection:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buffer = b""
+        self.closed = False
         status, head = self.send(b"GET /voice/s/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         found = _CSRF.search(head)
         if status != 200 or found is None:
@@ -139,9 +144,7 @@ class _Connection:
                 raise ConnectionError("closed")
             rest += chunk
         self.buffer = rest[length:]
-        if b"\r\nconnection: close" in head.lower():
-            self.sock.close()
-            raise ConnectionResetError("the server closed the connection")  # sent again
+        self.closed = b"\r\nconnection: close" in head.lower()
         return int(head[9:12]), head
 
 
@@ -182,6 +185,8 @@ class _Load:
                 started = time.perf_counter()
                 status, _head = conn.send(data)
                 self.latencies[kind].append(time.perf_counter() - started)
+                if conn.closed:  # answered, then closed by the server: a new one next time
+                    self.local.conn = None
                 return status
             except OSError:
                 # The worker went away: a new connection (and CSRF cookie), the same request.
@@ -221,6 +226,7 @@ def main() -> None:
     env = {**os.environ, "VOICE_CODE_LOOKUPS_PER_ADDRESS": "1000000"}
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"]
     command += ["-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS)]
+    command += ["--worker-connections", str(THREADS)]
     command += ["--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     load = _Load(port, answers)
@@ -231,13 +237,14 @@ def main() -> None:
         except OSError:
             time.sleep(0.2)
     remaining = list(codes)
+    load_before = os.getloadavg()[0]
 
     def submit_round() -> None:
         batch = [remaining.pop() for _ in range(SUBMITS)]
         load.submit(batch)
 
     try:
-        list(load.pool.map(lambda _i: load.connection(), range(CLIENTS * 2)))
+        list(load.pool.map(lambda _i: load.connection(), range(CLIENTS)))
         rounds = interleaved(
             {"submit": submit_round, "trivial": lambda: load.trivial_round(TRIVIAL)},
             rounds=ROUNDS,
@@ -247,6 +254,7 @@ def main() -> None:
         batch = [remaining.pop() for _ in range(KILL_SUBMITS)]
         victim = _workers(server)[0]
         killer = threading.Timer(0.5, lambda: os.kill(victim, signal.SIGKILL))
+        latencies = {kind: list(samples) for kind, samples in load.latencies.items()}
         load.latencies["submit"].clear()
         killer.start()
         started = time.perf_counter()
@@ -283,11 +291,12 @@ def main() -> None:
     print(
         f"database: {where}; gunicorn {WORKERS} gthread workers x {THREADS} threads;"
         f" {CLIENTS} client threads; load average {os.getloadavg()[0]:.2f}"
+        f" (before: {load_before:.2f})"
     )
     print(line(f"round of {SUBMITS} submissions", rounds["submit"]))
     print(line(f"round of {TRIVIAL} trivial pages", rounds["trivial"]))
-    print(line("one submission (latency)", load.latencies["submit"] or [0.0]))
-    print(line("one trivial page (latency)", load.latencies["trivial"]))
+    print(line("one submission (latency)", latencies["submit"]))
+    print(line("one trivial page (latency)", latencies["trivial"]))
     print(
         f"submissions/s {submit_rate:.0f} (slowest rounds, p95: "
         f"{SUBMITS / p95(rounds['submit']):.0f}); trivial pages/s {trivial_rate:.0f}"

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
@@ -233,21 +233,24 @@ def forget_name_stamps(**_kwargs: object) -> None:
 
 def registry_name_matcher(*, county_id: int) -> NameMatcher:
     """The matcher of every registered cadre's name in the county, rebuilt when names change."""
-    cadres = Cadre.objects.filter(county_id=county_id)
+
+    def cadres() -> QuerySet[Cadre]:  # built only when asked (a query set costs a little)
+        return Cadre.objects.filter(county_id=county_id)
+
     now = time.monotonic()
     checked = _NAME_STAMPS.get(county_id)
     if checked is None or now - checked[2] > NAME_TOP_SECONDS:
         # The newest key is one index lookup and moves with every insert, bulk ones included.
-        top = cadres.aggregate(top=Max("pk"))["top"]
+        top = cadres().aggregate(top=Max("pk"))["top"]
         if checked is None or now - checked[0] > NAME_STAMP_SECONDS or checked[1][2] != top:
-            stamp = cadres.aggregate(n=Count("pk"), letters=Sum(Length("name")))
+            stamp = cadres().aggregate(n=Count("pk"), letters=Sum(Length("name")))
             version = ("voice-cadre-names", county_id, top, stamp["n"], stamp["letters"])
             checked = (now, version, now)
         else:
             checked = (checked[0], checked[1], now)
         _NAME_STAMPS[county_id] = checked
     return name_matcher(
-        version=checked[1], load_names=lambda: list(cadres.values_list("name", flat=True))
+        version=checked[1], load_names=lambda: list(cadres().values_list("name", flat=True))
     )
 
 
