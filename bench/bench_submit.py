@@ -6,7 +6,6 @@ each with one keep-alive connection and requests encoded beforehand, so that the
 as little as it can beside the server on the same machine (a heavier client would slow the
 trivial page more than the submission and flatter the ratio).
 
-Each worker takes at most THREADS connections (--worker-connections), so that all four serve.
 The contenders, interleaved by the shared harness (bench.common.interleaved: one warm-up round
 each, then ROUNDS rounds in a shuffled order): a round of SUBMITS submissions (each a distinct
 valid code with full answers and a comment), and a round of TRIVIAL requests for the thanks
@@ -33,6 +32,7 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from bench.common import ROOT, current_rss_mb, interleaved, line, p95, setup_django, verdict
 
@@ -42,9 +42,9 @@ TRIVIAL = 200  # per round
 KILL_SUBMITS = 400
 WORKERS = 4
 THREADS = 4
-# One connection per server thread; each worker accepts at most THREADS of them (gthread's
-# --worker-connections), so that the load is spread over every worker: left alone, the first
-# worker to wake accepts nearly every connection and serves the run on one core.
+# One connection per server thread. Which worker accepts a connection is up to the workers (the
+# first awake takes it), so a run may be served mostly by one or two of them; the printed CPU
+# time of each worker shows how the load was spread.
 CLIENTS = WORKERS * THREADS
 TARGET = 0.5
 RSS_TARGET_MB = 120
@@ -206,6 +206,12 @@ class _Load:
         assert statuses == {200}, statuses
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of PID so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _workers(server: subprocess.Popen) -> list[int]:
     listed = subprocess.run(
         ["ps", "--ppid", str(server.pid), "-o", "pid="], capture_output=True, text=True
@@ -226,7 +232,6 @@ def main() -> None:
     env = {**os.environ, "VOICE_CODE_LOOKUPS_PER_ADDRESS": "1000000"}
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"]
     command += ["-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS)]
-    command += ["--worker-connections", str(THREADS)]
     command += ["--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     load = _Load(port, answers)
@@ -250,6 +255,7 @@ def main() -> None:
             rounds=ROUNDS,
         )
         warmed = {pid: current_rss_mb(pid) for pid in _workers(server)}
+        busy = {pid: _cpu_seconds(pid) for pid in warmed}
         # The same load while a worker is killed and restarted.
         batch = [remaining.pop() for _ in range(KILL_SUBMITS)]
         victim = _workers(server)[0]
@@ -321,6 +327,10 @@ def main() -> None:
         "worker RSS after warm-up: "
         + ", ".join(f"{rss:.0f}" for rss in sorted(warmed.values()))
         + " MB"
+    )
+    print(
+        "CPU seconds of each worker over the rounds (how the load was spread): "
+        + ", ".join(f"{seconds:.1f}" for seconds in sorted(busy.values(), reverse=True))
     )
     print(verdict("largest worker RSS after warm-up", max(warmed.values()), RSS_TARGET_MB, " MB"))
     if lost or duplicated or wrong:

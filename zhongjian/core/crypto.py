@@ -28,10 +28,15 @@ def decrypt_text(token: str) -> str:
         raise ValidationError("加密数据无法解密：密钥与写入时不一致。") from exc
 
 
+@cache
+def _hash_key(purpose: str, key_material: str) -> bytes:
+    return hashlib.sha256(f"zhongjian-hash:{purpose}:{key_material}".encode()).digest()
+
+
 def keyed_hash(value: str, *, purpose: str) -> str:
     """HMAC of VALUE, stable for one deployment key, useless without it (no rainbow tables)."""
-    key = hashlib.sha256(f"zhongjian-hash:{purpose}:{settings.FIELD_ENCRYPTION_KEY}".encode())
-    return hmac.new(key.digest(), value.encode("utf-8"), hashlib.sha256).hexdigest()
+    key = _hash_key(purpose, settings.FIELD_ENCRYPTION_KEY)
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def mask_last_four(number: str) -> str:
