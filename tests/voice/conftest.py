@@ -15,7 +15,8 @@ from tests.conftest import Personas
 from zhongjian.core.crypto import decrypt_text
 from zhongjian.org.choices import Gender, Tier
 from zhongjian.org.models import Cadre, Unit
-from zhongjian.voice.models import Wave, WaveToken
+from zhongjian.voice.models import SpentToken, Wave, WaveToken
+from zhongjian.voice.services.answering import spent_digest
 from zhongjian.voice.services.waves import wave_close, wave_create, wave_open
 
 
@@ -100,12 +101,19 @@ def codes_by_group(wave: Wave, *, unused: bool = False) -> dict[int, list[str]]:
     """The plain codes of each group (read back the way the slips page does), in a stable order;
     only the unused ones with UNUSED."""
     tokens = WaveToken.objects.filter(wave=wave).order_by("digest")
-    if unused:
-        tokens = tokens.filter(used=False)
+    spent = set(SpentToken.objects.filter(wave=wave).values_list("digest", flat=True))
     codes: dict[int, list[str]] = {}
     for group_id, cipher in tokens.values_list("group_id", "cipher"):
-        codes.setdefault(group_id, []).append(decrypt_text(cipher))
+        code = decrypt_text(cipher)
+        if not (unused and spent_digest(code) in spent):
+            codes.setdefault(group_id, []).append(code)
     return codes
+
+
+def spent_count(wave: Wave | None = None) -> int:
+    """How many codes (of WAVE, or of every wave) have been spent."""
+    rows = SpentToken.objects.all() if wave is None else SpentToken.objects.filter(wave=wave)
+    return rows.count()
 
 
 def all_codes(wave: Wave) -> list[str]:

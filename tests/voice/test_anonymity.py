@@ -22,10 +22,12 @@ from zhongjian.voice.models import (
     BoardPost,
     InstrumentResult,
     Response,
+    SpentToken,
     WaveGroup,
     WaveToken,
 )
-from zhongjian.voice.services.waves import format_token, token_digest
+from zhongjian.voice.services.answering import spent_digest
+from zhongjian.voice.services.waves import format_token
 
 pytestmark = pytest.mark.django_db
 RESPONSE_MODELS = (Response, InstrumentResult)
@@ -144,7 +146,7 @@ def test_slips_list_every_code_whether_used_or_not(survey_county) -> None:
     org = client_for(survey_county.personas.org)
     before = shown_codes(all_slips(org, wave))
     submit(Client(), code, form_data(wave, 0.5))
-    assert WaveToken.objects.get(digest=token_digest(code)).used
+    assert SpentToken.objects.filter(digest=spent_digest(code)).exists()
     after = shown_codes(all_slips(org, wave))
     assert len(before) == WaveToken.objects.filter(wave=wave).count()
     assert before == after and format_token(code) in after

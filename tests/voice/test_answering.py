@@ -7,10 +7,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.voice.conftest import all_codes, answers_for, close, form_data, open_wave, show, submit
+from tests.voice.conftest import (
+    all_codes,
+    answers_for,
+    close,
+    form_data,
+    open_wave,
+    show,
+    spent_count,
+    submit,
+)
 from zhongjian.core.models import AuditLog
 from zhongjian.core.textmask import ID_MASK, NAME_MASK, PHONE_MASK
-from zhongjian.voice.models import InstrumentResult, Response, Wave, WaveToken
+from zhongjian.voice.models import InstrumentResult, Response, Wave
 from zhongjian.voice.services.waves import format_token
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +36,7 @@ def test_a_valid_code_shows_the_form_and_stores_nothing(survey_county) -> None:
     html = response.content.decode()
     assert "我感到快乐，心情舒畅" in html and "您还有什么想说的？" in html
     assert Response.objects.count() == 0
-    assert not WaveToken.objects.filter(used=True).exists()
+    assert spent_count() == 0
     assert "sessionid" not in response.cookies
     assert AuditLog.objects.count() == audit_rows
 
@@ -46,7 +55,7 @@ def test_a_complete_submission_is_stored_once_and_the_code_is_spent(survey_count
     assert stored.submitted_on == timezone.localdate()
     assert stored.unit_id in survey_county.units
     assert InstrumentResult.objects.filter(response=stored).count() == 2
-    assert WaveToken.objects.filter(used=True).count() == 1
+    assert spent_count() == 1
     assert show(client, code).status_code == 200
     again = submit(client, code, form_data(wave, 0.2))
     assert again.status_code == 409
@@ -66,7 +75,7 @@ def test_an_incomplete_submission_keeps_the_answers_and_spends_nothing(survey_co
     assert "第 3 题尚未作答" in html
     assert 'value="5" checked' in html
     assert Response.objects.count() == 0
-    assert not WaveToken.objects.filter(used=True).exists()
+    assert spent_count() == 0
 
 
 @pytest.mark.parametrize(
@@ -141,8 +150,8 @@ def test_submitting_writes_no_audit_row(survey_county) -> None:
 
 
 def test_a_submit_checked_before_another_committed_is_still_refused(survey_county) -> None:
-    """The used flag is claimed by a conditional UPDATE in the storing transaction: a submit whose
-    check ran while the code was unused, but which writes after another submit, stores nothing."""
+    """The code is spent by a unique insert in the storing transaction: a submit whose check ran
+    while the code was unused, but which writes after another submit, stores nothing."""
     from zhongjian.voice.services import answering
 
     wave = open_wave(survey_county)

@@ -274,7 +274,7 @@ def test_after_the_reshuffle_physical_order_and_transactions_say_nothing(survey_
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT DISTINCT xmin::text FROM voice_response UNION "
-                "SELECT DISTINCT xmin::text FROM voice_wavetoken WHERE used UNION "
+                "SELECT DISTINCT xmin::text FROM voice_spenttoken UNION "
                 "SELECT DISTINCT xmin::text FROM voice_instrumentresult"
             )
             assert len(cursor.fetchall()) == 1
@@ -297,7 +297,7 @@ def test_after_the_reshuffle_physical_order_and_transactions_say_nothing(survey_
     for rows in (
         Response.objects.filter(wave=wave),
         InstrumentResult.objects.filter(response__wave=wave),
-        WaveToken.objects.filter(wave=wave, used=True),
+        SpentToken.objects.filter(wave=wave),
     ):
         assert set(rows.values_list("county_id", flat=True)) == {wave.county_id}
 

@@ -9,8 +9,8 @@ import pytest
 from django.db import OperationalError, connections
 from django.utils import timezone
 
-from tests.voice.conftest import all_codes, answers_for, open_wave
-from zhongjian.voice.models import Response, WaveToken
+from tests.voice.conftest import all_codes, answers_for, open_wave, spent_count
+from zhongjian.voice.models import Response
 from zhongjian.voice.services.answering import TokenUsed, invitation_get, response_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,7 +74,7 @@ def test_one_code_submitted_at_once_by_many_is_stored_once(survey_county) -> Non
     outcomes = run_together([submit] * THREADS)
     assert sorted(outcomes) == ["stored"] + ["used"] * (THREADS - 1)
     assert Response.objects.filter(wave=wave).count() == 1
-    assert WaveToken.objects.filter(wave=wave, used=True).count() == 1
+    assert spent_count(wave) == 1
 
 
 def test_different_codes_submitted_at_once_are_all_stored(survey_county) -> None:
@@ -96,4 +96,4 @@ def test_different_codes_submitted_at_once_are_all_stored(survey_county) -> None
     ]
     assert run_together(tasks) == ["stored"] * THREADS
     assert Response.objects.filter(wave=wave).count() == THREADS
-    assert WaveToken.objects.filter(wave=wave, used=True).count() == THREADS
+    assert spent_count(wave) == THREADS

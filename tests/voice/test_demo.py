@@ -16,6 +16,7 @@ from zhongjian.voice.models import (
     InstrumentResult,
     OfficialReply,
     Response,
+    SpentToken,
     Wave,
     WaveGroup,
     WaveToken,
@@ -86,7 +87,7 @@ def test_the_demo_tells_a_plausible_story() -> None:
     township = who5.filter(response__unit_kind="township").aggregate(m=Avg("score"))["m"]
     department = who5.filter(response__unit_kind="county_department").aggregate(m=Avg("score"))["m"]
     assert township < department - 5
-    assert WaveToken.objects.filter(used=True).count() == Response.objects.count()
+    assert SpentToken.objects.count() == Response.objects.count()
     assert Response.objects.exclude(comment="").exists()
     assert OfficialReply.objects.exists() and BoardComment.objects.exists()
     assert BoardPost.objects.filter(status=ModerationStatus.HELD).count() == 1

@@ -13,7 +13,7 @@ from tests.conftest import client_for
 from tests.voice.conftest import all_codes, all_slips, close, open_wave
 from zhongjian.core.errors import Conflict, ValidationError
 from zhongjian.core.models import AuditLog
-from zhongjian.voice.models import CustomInstrument, Wave, WaveGroup, WaveToken
+from zhongjian.voice.models import CustomInstrument, SpentToken, Wave, WaveGroup, WaveToken
 from zhongjian.voice.services.instruments import custom_instrument_create, spec_from_items
 from zhongjian.voice.services.waves import wave_create, wave_set_deadline, wave_update
 
@@ -110,7 +110,8 @@ def test_opening_issues_one_token_per_invitee_in_groups_of_k(survey_county) -> N
     assert sum(group.invited for group in groups) == 24
     assert all(group.invited >= wave.k for group in groups)
     codes = all_codes(wave)
-    assert len(set(codes)) == 24 == WaveToken.objects.filter(wave=wave, used=False).count()
+    assert len(set(codes)) == 24 == WaveToken.objects.filter(wave=wave).count()
+    assert not SpentToken.objects.filter(wave=wave).exists()
     assert AuditLog.objects.filter(object_type="voice_wave", summary__contains="24 人受邀").exists()
 
 

@@ -25,10 +25,16 @@ from django.utils.translation import gettext_lazy as _
 from zhongjian.core.audit import audit_record
 from zhongjian.core.errors import NotFound, PermissionDenied
 from zhongjian.core.models import AuditAction
-from zhongjian.dataio.templates import build_export
 
 # Rows fetched per database round trip while an export streams.
 CHUNK = 2000
+
+
+def build_export(**kwargs: Any) -> bytes:
+    """dataio.templates.build_export, with openpyxl loaded where a file is written."""
+    from zhongjian.dataio.templates import build_export as build
+
+    return build(**kwargs)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Readers that turn an uploaded .xlsx or .csv into a header row and a stream of numbered rows."""
+"""Readers that turn an uploaded .xlsx or .csv into a header row and a stream of numbered rows.
+
+openpyxl (with numpy, which it imports when present) loads only when a workbook is read, not
+with the URLs: a web worker that never reads one does not hold it.
+"""
+
+from __future__ import annotations
 
 import codecs
 import contextlib
@@ -14,13 +20,27 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from django.utils.translation import gettext_lazy as _
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+if TYPE_CHECKING:
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+
+def range_boundaries(ref: str) -> tuple[int, int, int, int]:
+    from openpyxl.utils.cell import range_boundaries as boundaries
+
+    return boundaries(ref)
+
+
+def get_column_letter(column: int) -> str:
+    from openpyxl.utils.cell import get_column_letter as letter
+
+    return letter(column)
+
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
@@ -189,6 +209,8 @@ def _open_workbook(stream: BinaryIO) -> Iterator[openpyxl.Workbook]:
             # openpyxl warns about extensions it drops (WPS data validation, slicers); the
             # values are still read and the warnings mean nothing to a clerk.
             warnings.simplefilter("ignore")
+            import openpyxl
+
             workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except Exception:  # openpyxl raises anything from KeyError to TypeError on a foreign zip
         raise FileError(

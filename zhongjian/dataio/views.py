@@ -1,5 +1,6 @@
 """Import pages (upload → check → confirm, with a progress bar) and export downloads."""
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -23,9 +24,22 @@ from zhongjian.dataio.services import (
     import_job_submit,
     import_limits,
 )
-from zhongjian.dataio.templates import build_export, build_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def build_export(**kwargs: Any) -> bytes:
+    """dataio.templates.build_export, with openpyxl loaded where a file is written."""
+    from zhongjian.dataio.templates import build_export as build
+
+    return build(**kwargs)
+
+
+def build_template(**kwargs: Any) -> bytes:
+    """dataio.templates.build_template, with openpyxl loaded where a file is written."""
+    from zhongjian.dataio.templates import build_template as build
+
+    return build(**kwargs)
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

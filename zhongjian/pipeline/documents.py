@@ -1,24 +1,42 @@
-"""Word (.docx) documents filled in from templates with {{占位符}} placeholders."""
+"""Word (.docx) documents filled in from templates with {{占位符}} placeholders.
+
+python-docx and lxml load where a document is read or written, not with the URLs (forms and
+views read only the constants).
+"""
+
+from __future__ import annotations
 
 import bisect
+import functools
 import io
 import itertools
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
-import docx
 from django.utils.translation import gettext as _
-from docx.document import Document
-from docx.opc.constants import CONTENT_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm
-from lxml import etree
 
 from zhongjian.core.errors import ValidationError
 from zhongjian.pipeline.choices import DocumentKind
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from lxml import etree
+
+
+def qn(tag: str) -> str:
+    from docx.oxml.ns import qn as name
+
+    return name(tag)
+
+
+def OxmlElement(tag: str) -> Any:  # noqa: N802 (python-docx's name)
+    from docx import oxml
+
+    return oxml.OxmlElement(tag)
+
 
 # Chinese keys read naturally for the clerks who edit the templates in Word or WPS: {{姓名}}.
 # Spaces inside the braces are tolerated because editors like to add them.
@@ -30,9 +48,8 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 # The parts a clerk edits as text: the body (with its tables, nested too) and every header and
 # footer, whichever section or page kind they belong to.
-_TEXT_PARTS = frozenset(
-    {CONTENT_TYPE.WML_DOCUMENT_MAIN, CONTENT_TYPE.WML_HEADER, CONTENT_TYPE.WML_FOOTER}
-)
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_TEXT_PARTS = frozenset({f"{_WML}.document.main+xml", f"{_WML}.header+xml", f"{_WML}.footer+xml"})
 _LINE_BREAKS = re.compile(r"\r\n?")
 _BREAKS = re.compile(r"([\n\t])")
 # Characters XML 1.0 cannot carry; they reach a record only when pasted from odd sources.
@@ -124,7 +141,7 @@ def default_template(*, kind: DocumentKind) -> bytes:
     ).read_bytes()
 
 
-PHOTO_WIDTH = Mm(25)
+PHOTO_WIDTH_MM = 25
 _IMAGE_MARK = "\ue000"
 
 
@@ -178,7 +195,9 @@ def _place_images(
                 continue
             before, key, after = node.text.split(_IMAGE_MARK, 2)
             try:
-                inline = part.new_pic_inline(io.BytesIO(images[key]), width=PHOTO_WIDTH)
+                from docx.shared import Mm
+
+                inline = part.new_pic_inline(io.BytesIO(images[key]), width=Mm(PHOTO_WIDTH_MM))
             except Exception:  # an unreadable picture: python-docx raises several kinds
                 _write(node, before + context.get(key, "") + after)
                 continue
@@ -203,10 +222,14 @@ _FETCHING_FIELDS = re.compile(
 )
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
 # No entities, no DTDs, no network: the parts of an uploaded file are untrusted.
-_SAFE_XML = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+@functools.cache
+def _safe_xml() -> etree.XMLParser:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def external_references(*, template: bytes) -> list[str]:
@@ -218,6 +241,8 @@ def external_references(*, template: bytes) -> list[str]:
     A generated document copies its template, so whoever opened it would make that request, or
     send their Windows credentials to that address. Such templates are refused, never repaired.
     """
+    from lxml import etree
+
     problems: list[str] = []
     try:
         archive = zipfile.ZipFile(io.BytesIO(template))
@@ -229,7 +254,7 @@ def external_references(*, template: bytes) -> list[str]:
             if not name.endswith((".rels", ".xml")):
                 continue
             try:
-                root = etree.fromstring(archive.read(info), _SAFE_XML)
+                root = etree.fromstring(archive.read(info), _safe_xml())
             except etree.XMLSyntaxError:
                 continue  # _open reports broken XML where it matters
             if name.endswith(".rels"):
@@ -297,6 +322,8 @@ def _open(template: bytes) -> Document:
         raise _not_docx() from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise ValidationError(_("模板文件解压后过大，请删除其中的大图片后再上传。"))
+    import docx
+
     try:
         return docx.Document(io.BytesIO(template))
     # python-docx, zipfile and lxml raise many kinds of errors on a damaged or foreign package

@@ -5,14 +5,15 @@ them. Files saved by Excel on a Chinese Windows PC are often GB18030 rather than
 read.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import numpy as np
-
+from zhongjian.core.lazy import numpy as np  # loaded on first use, not with the URLs
 from zhongjian.projection.engine import ROW_SUM_TOLERANCE
 
 MAX_STATES = 500

@@ -9,9 +9,11 @@ row leaves short of 1 is wastage (流失: retirement, 遴选, transfer, resignat
 n(t) as a row vector and recruits R(t), n(t+1) = n(t)·P + R(t).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
-import numpy as np
+from zhongjian.core.lazy import numpy as np  # loaded on first use, not with the URLs
 
 # Row sums may exceed 1 by rounding in a hand-edited file (0.1 + 0.2 + 0.7); more is an error.
 ROW_SUM_TOLERANCE = 1e-9

@@ -9,14 +9,16 @@ rule of `org/rules.py`) falls within the next twelve months, with the reform and
 lever, without it.
 """
 
+from __future__ import annotations
+
 import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
 from django.db.models import Count, Sum
 
+from zhongjian.core.lazy import numpy as np  # loaded on first use, not with the URLs
 from zhongjian.insight.selectors import AGE_BANDS
 from zhongjian.org.choices import MID_LEVEL_TIERS, CadreStatus, EndReason, Tier
 from zhongjian.org.models import (

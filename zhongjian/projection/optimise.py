@@ -7,11 +7,11 @@ smallest Σ x_e in integers. Every coefficient of A is ≥ 0, so a plan exists e
 largest allowed intake meets every constraint; the constraints it misses are the reasons.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-
+from zhongjian.core.lazy import numpy as np  # loaded on first use, not with the URLs
 from zhongjian.projection.engine import Chain, ModelError
 
 
@@ -111,6 +111,8 @@ def optimise_intake(
         )
     if not len(rows):
         return Plan(feasible=True, intake=dict.fromkeys(names, 0), message="无需额外招录。")
+    from scipy.optimize import Bounds, LinearConstraint, milp  # 70 MB: only where it runs
+
     result = milp(
         c=np.ones(len(names)),
         constraints=LinearConstraint(a, lb=b, ub=np.inf),

@@ -4,13 +4,12 @@ Pure Python with numpy and openpyxl (no Django), so that the figures in the page
 and the workbook are the same numbers.
 """
 
+from __future__ import annotations
+
 import io
 from dataclasses import asdict
 
-import numpy as np
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from zhongjian.core.lazy import numpy as np  # loaded on first use, not with the URLs
 from zhongjian.projection.engine import Chain
 from zhongjian.projection.optimise import Plan, optimise_intake
 from zhongjian.projection.scenarios import (
@@ -120,6 +119,9 @@ def summary_rows(results: list[tuple[str, ScenarioResult]]) -> list[dict]:
 
 def workbook(results: list[tuple[str, ScenarioResult]], levers: list[dict]) -> bytes:
     """An Excel workbook: the comparison, then one sheet per scenario with every year."""
+    from openpyxl import Workbook  # loaded where a workbook is written, not with the URLs
+    from openpyxl.styles import Font
+
     book = Workbook()
     summary = book.active
     summary.title = "对比"

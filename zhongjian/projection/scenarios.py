@@ -4,11 +4,12 @@ Pure numpy (no Django): `estimation.py` fills a `Baseline` from the county's his
 turns a baseline and a set of levers into a chain, projects it, and summarises per tier.
 """
 
+from __future__ import annotations
+
 import math
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
-
+from zhongjian.core.lazy import numpy as np  # loaded on first use, not with the URLs
 from zhongjian.projection.engine import (
     Ceiling,
     Chain,
@@ -81,7 +82,7 @@ class Levers:
     retirement_reform: bool = True
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Levers":
+    def from_dict(cls, data: dict) -> Levers:
         """Levers from stored or submitted values; bad values raise ModelError in Chinese."""
 
         def percent(value: object, what: str) -> float:

@@ -1,10 +1,11 @@
 """Re-shuffling the anonymous tables, so that their physical order and transaction ids carry
 nothing (docs/privacy.md).
 
-A response is inserted in the same transaction that spends its code, so until the next
-re-shuffle its PostgreSQL ``xmin`` equals the spend's, and its SQLite ``rowid`` and its
-``ctid`` follow the order of submission (which a web server's access log also has). The
-re-shuffle reads every response, result and spent code of the open and recently closed
+A response is inserted in the same transaction that spends its code (a SpentToken row, under
+a keyed hash that does not name the slip without the deployment key; the slip's own row is
+not written), so until the next re-shuffle its PostgreSQL ``xmin`` equals the spend's, and
+its SQLite ``rowid`` and its ``ctid`` follow the order of submission (which a web server's
+access log also has). The re-shuffle reads every response, result and spent code of the given
 waves, deletes them and inserts them again in a random order, all in one transaction: then
 every row carries the same transaction id and a position drawn at random. SQLite's
 ``secure_delete`` zeroes the deleted copies, and a WAL checkpoint empties the log; on
@@ -21,7 +22,10 @@ from django.db import connection, transaction
 from zhongjian.voice.choices import WaveStatus
 from zhongjian.voice.models import InstrumentResult, Response, SpentToken, Wave, WaveToken
 
-SHUFFLE_TABLES = (Response, InstrumentResult, SpentToken, WaveToken)
+SHUFFLE_TABLES = (Response, InstrumentResult, SpentToken)
+# Rewritten by VACUUM FULL after a shuffle: the shuffled tables, and the slips, whose codes'
+# ciphers are blanked at closing (the old copies would stay in dead rows).
+TIDY_TABLES = (*SHUFFLE_TABLES, WaveToken)
 
 
 def _shuffled(rows: list) -> list:
@@ -43,15 +47,12 @@ def anonymous_tables_shuffle(*, wave_ids: Iterable[int] | None = None) -> int:
     responses = list(Response.objects.filter(wave_id__in=waves))
     results = list(InstrumentResult.objects.filter(response__wave_id__in=waves))
     spent = list(SpentToken.objects.filter(wave_id__in=waves))
-    used = list(WaveToken.objects.filter(wave_id__in=waves, used=True))
     InstrumentResult.objects.filter(pk__in=[row.pk for row in results]).delete()
     Response.objects.filter(pk__in=[row.pk for row in responses])._raw_delete(connection.alias)
-    SpentToken.objects.filter(pk__in=[row.pk for row in spent]).delete()
-    WaveToken.objects.filter(pk__in=[row.pk for row in used])._raw_delete(connection.alias)
+    SpentToken.objects.filter(pk__in=[row.pk for row in spent])._raw_delete(connection.alias)
     Response.objects.bulk_create(_shuffled(responses), batch_size=1000)
     InstrumentResult.objects.bulk_create(_shuffled(results), batch_size=2000)
     SpentToken.objects.bulk_create(_shuffled(spent), batch_size=2000)
-    WaveToken.objects.bulk_create(_shuffled(used), batch_size=2000)
     return len(responses)
 
 
@@ -62,5 +63,5 @@ def storage_tidy() -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     elif connection.vendor == "postgresql" and connection.get_autocommit():
         with connection.cursor() as cursor:
-            for model in SHUFFLE_TABLES:
+            for model in TIDY_TABLES:
                 cursor.execute(f'VACUUM FULL "{model._meta.db_table}"')

@@ -199,7 +199,9 @@ class WaveGroup(models.Model):
 class WaveToken(models.Model):
     """A single-use invitation (邀请码) of a group; which member holds it is recorded nowhere.
 
-    No timestamp of any kind, so that nothing tells when it was used; `used` is the only state.
+    Written once when the wave opens and blanked when it closes, never when a code is spent:
+    a spent code is a row of SpentToken under another keyed hash, so that nothing written with
+    a response (its transaction, the pages beside it in a WAL) names the slip.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -211,7 +213,6 @@ class WaveToken(models.Model):
     digest = models.CharField(max_length=64)
     # The code itself, encrypted, for printing slips while the wave is open; blanked on closing.
     cipher = models.TextField(blank=True)
-    used = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("邀请码")
@@ -220,7 +221,7 @@ class WaveToken(models.Model):
             models.UniqueConstraint(fields=["county", "digest"], name="voice_token_digest_once")
         ]
         # A typed code is looked up by its digest alone: the cadre does not say which wave.
-        indexes = [models.Index(fields=["wave", "used"]), models.Index(fields=["digest"])]
+        indexes = [models.Index(fields=["digest"])]
 
     def __str__(self) -> str:
         return str(self.pk)
@@ -273,9 +274,10 @@ class WaveDraw(models.Model):
 
 
 class SpentToken(models.Model):
-    """An online code that has been answered with (the keyed hash of its message). Kept apart
-    from the responses and re-shuffled with them, so that neither order nor transaction pairs a
-    spent code with its response."""
+    """A code that has been answered with: the keyed hash of an online code's message, or of a
+    slip's code under another purpose than the slip's own digest (services/answering.py), so
+    that it cannot be matched with the slip's row without the deployment key. Re-shuffled with
+    the responses, so that neither order nor transaction pairs a spent code with its response."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from zhongjian.core.crypto import decrypt_text
 from zhongjian.org.choices import Gender, Tier, UnitKind
 from zhongjian.org.models import Cadre, Unit
 from zhongjian.voice.choices import MERGED, AgeBand, WaveStatus
-from zhongjian.voice.models import Wave, WaveGroup, WaveToken
+from zhongjian.voice.models import SpentToken, Wave, WaveGroup, WaveToken
 from zhongjian.voice.services.waves import format_token
 from zhongjian.voice.suppression import TOTAL, CellStats, suppress_table
 
@@ -178,16 +178,24 @@ def kind_node(kind: str) -> str:
 
 
 def wave_progress(*, user: Any, wave: Wave) -> Progress:
-    """Used tokens per unit for the organization department, each count shown only where the
+    """Spent codes per unit for the organization department, each count shown only where the
     suppressed table of units (under their kinds) publishes it."""
     if user.role != Role.ORG_DEPARTMENT or wave.county_id != user.county_id:
         raise PermissionDenied
-    counts = (
-        WaveGroup.objects.filter(wave=wave)
-        .values("unit_kind", "unit_id")
-        .annotate(invited=Count("tokens"), used=Count("tokens", filter=Q(tokens__used=True)))
+    spent = dict(
+        SpentToken.objects.filter(county_id=wave.county_id, wave=wave)
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
         .order_by()
     )
+    counts = [
+        {**row, "used": spent.get(row["pk"], 0)}
+        for row in WaveGroup.objects.filter(wave=wave)
+        .values("pk", "unit_kind", "unit_id")
+        .annotate(invited=Count("tokens"))
+        .order_by()
+    ]
     invited: dict[str, int] = defaultdict(int)
     used: dict[str, int] = defaultdict(int)
     parents: dict[str, str] = {}

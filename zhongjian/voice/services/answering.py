@@ -5,24 +5,33 @@ A code is a paper slip's 16 characters, or an online code: a group's RSA blind s
 and the wave is open, never whether it was used: only a submission spends it.
 
 Nothing is written before the submission, and the submission spends the code and writes the
-anonymous response in one transaction. The conditional UPDATE on a slip's row (or the unique
-insert of an online code's hash) is what makes a code single-use under concurrent submits: of
-two transactions the second sees it used once the first commits and stores nothing. The spend
-and the response share that transaction's id until the next re-shuffle (anonymity.py), which
-rewrites both tables in a random order in one transaction.
+anonymous response in one transaction. Spending a code inserts a keyed hash of it into
+`SpentToken`, whose unique key makes a code single-use under concurrent submits: of two
+transactions the second fails on the key once the first commits and stores nothing. The
+slip's own row is never written: the hash in `SpentToken` is made with another purpose than
+the digest a slip is looked up by, so that without the deployment key nothing in the
+database, its WAL or its backups pairs a spent hash (nor the response stored beside it) with
+a slip. The spend and the response share a transaction until the next re-shuffle
+(anonymity.py), which rewrites the spent hashes and the responses in a random order in one
+transaction.
+
+The submission costs one statement to look the code up and, on PostgreSQL, one statement to
+spend it and store the response with its results (a data-modifying WITH, atomic as any single
+statement); SQLite runs the same three inserts in one transaction.
 """
 
 import base64
 import binascii
 import datetime
+import json
 import random
 import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
@@ -39,7 +48,6 @@ from zhongjian.voice.models import (
     SpentToken,
     Wave,
     WaveGroup,
-    WaveGroupKey,
     WaveToken,
 )
 from zhongjian.voice.scoring import Score, score_answers
@@ -70,10 +78,10 @@ class Invitation:
     """A code that exists for an open wave; used or not is only known by spending it."""
 
     code: str  # the code as typed (a slip's 16 characters, or the online code)
-    wave: Wave
-    group: WaveGroup
-    token_id: uuid.UUID | None = None  # a slip's row
-    digest: str = ""  # an online code's keyed hash, recorded when it is spent
+    wave: Wave  # the columns answering reads; any other loads on access
+    group: WaveGroup  # its coarse attributes (members are not loaded)
+    digest: str  # the keyed hash recorded in SpentToken when the code is spent
+    token_id: uuid.UUID | None = None  # a slip's row (None for an online code)
 
 
 @dataclass(frozen=True)
@@ -112,46 +120,111 @@ def _check_open(wave: Wave, today: datetime.date) -> None:
         raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
 
 
+def spent_digest(code: str) -> str:
+    """The keyed hash a slip's code is recorded by when spent. Another purpose than the digest
+    a slip is looked up by (token_digest), so that the two cannot be matched without the key."""
+    return keyed_hash(code, purpose="voice-slip-spent")
+
+
+# What answering reads of a wave and of a group, in the models' field order (Model.from_db);
+# every other column is deferred (loaded only if something reads it), so that a lookup does
+# not decode the wave's scope or the group's members.
+WAVE_COLUMNS = (
+    "id",
+    "county_id",
+    "title",
+    "intro",
+    "instrument_specs",
+    "k",
+    "free_text_prompt",
+    "free_text_k",
+    "status",
+    "closes_on",
+)
+GROUP_COLUMNS = ("id", "county_id", "wave_id", "unit_id", "unit_kind", "tier", "age_band", "gender")
+_SELECT = ", ".join(
+    [f'w."{name}"' for name in WAVE_COLUMNS] + [f'g."{name}"' for name in GROUP_COLUMNS]
+)
+# Only constant column and table names are put together here; every value is a parameter.
+_SLIP_LOOKUP = (
+    f'SELECT t."id", t."cipher", {_SELECT} FROM "voice_wavetoken" t'  # noqa: S608
+    ' JOIN "voice_wave" w ON w."id" = t."wave_id"'
+    ' JOIN "voice_wavegroup" g ON g."id" = t."group_id" WHERE t."digest" = %s'
+)
+_KEY_LOOKUP = (
+    f'SELECT k."modulus", k."exponent", {_SELECT} FROM "voice_wavegroupkey" k'  # noqa: S608
+    ' JOIN "voice_wave" w ON w."id" = k."wave_id"'
+    ' JOIN "voice_wavegroup" g ON g."id" = k."group_id" WHERE k."group_id" = %s'
+)
+
+
+def _wave_and_group(values: Sequence[object]) -> tuple[Wave, WaveGroup]:
+    """Model instances from one lookup row (WAVE_COLUMNS, then GROUP_COLUMNS)."""
+    count = len(WAVE_COLUMNS)
+    wave_values = list(values[:count])
+    specs = wave_values[WAVE_COLUMNS.index("instrument_specs")]
+    if isinstance(specs, str):  # the JSON text, as the database backends hand it to Django
+        wave_values[WAVE_COLUMNS.index("instrument_specs")] = json.loads(specs)
+    closes_on = wave_values[WAVE_COLUMNS.index("closes_on")]
+    if isinstance(closes_on, str):  # SQLite's raw cursor returns the ISO text
+        wave_values[WAVE_COLUMNS.index("closes_on")] = datetime.date.fromisoformat(closes_on)
+    wave = Wave.from_db(connection.alias, WAVE_COLUMNS, wave_values)
+    group = WaveGroup.from_db(connection.alias, GROUP_COLUMNS, values[count:])
+    return wave, group
+
+
 def invitation_get(*, text: str, today: datetime.date) -> Invitation:
     """The open invitation behind a code; raises TokenInvalid or TokenExpired.
 
     A used code is returned like an unused one: telling them apart would let whoever handed
     out the codes learn who has answered (only response_submit finds out, by spending it).
+    One query, of the columns answering needs.
     """
     online = _parse_online(text) if text.startswith(ONLINE_PREFIX) else None
     if online is not None:
         group_id, message, signature = online
-        key = WaveGroupKey.objects.select_related("wave", "group").filter(group_id=group_id).first()
-        if key is None or not blind.verify(
-            blind.PublicKey(n=int(key.modulus, 16), e=key.exponent), message, signature
+        with connection.cursor() as cursor:
+            cursor.execute(_KEY_LOOKUP, [group_id])
+            row = cursor.fetchone()
+        if row is None or not blind.verify(
+            blind.PublicKey(n=int(row[0], 16), e=row[1]), message, signature
         ):
             raise TokenInvalid(INVALID)
-        _check_open(key.wave, today)
+        wave, group = _wave_and_group(row[2:])
+        _check_open(wave, today)
         return Invitation(
             code=text.strip(),
-            wave=key.wave,
-            group=key.group,
+            wave=wave,
+            group=group,
             digest=keyed_hash(message.hex(), purpose="voice-online-code"),
         )
     code = normalize_token(text)
-    token = (
-        WaveToken.objects.select_related("wave", "group").filter(digest=token_digest(code)).first()
-        if code
-        else None
-    )
-    if token is None or code is None:
+    if code is None:
         raise TokenInvalid(INVALID)
-    _check_open(token.wave, today)
-    if not token.cipher:
+    with connection.cursor() as cursor:
+        cursor.execute(_SLIP_LOOKUP, [token_digest(code)])
+        row = cursor.fetchone()
+    if row is None:
+        raise TokenInvalid(INVALID)
+    wave, group = _wave_and_group(row[2:])
+    _check_open(wave, today)
+    if not row[1]:
         raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
-    return Invitation(code=code, wave=token.wave, group=token.group, token_id=token.pk)
+    token_id = row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(str(row[0]))
+    return Invitation(
+        code=code, wave=wave, group=group, digest=spent_digest(code), token_id=token_id
+    )
 
 
-# Per process: (county) -> (checked at, version stamp). The stamp's full aggregate over the
-# county's cadres costs more than the rest of a submission, so it is redone only when the
-# newest cadre key moved, a cadre was saved or deleted (signals), or a minute has passed.
-_NAME_STAMPS: dict[int, tuple[float, tuple[object, ...]]] = {}
+# Per process: (county) -> (checked at, version stamp, newest key checked at). The stamp's
+# full aggregate over the county's cadres costs more than the rest of a submission, so it is
+# redone only when the newest cadre key moved, a cadre was saved or deleted in this process
+# (signals), or a minute has passed; the newest key itself is looked at most once a second,
+# so that a burst of submissions does not ask for it each time. A cadre added in another
+# process may thus go unmasked for a second, one renamed there for a minute.
+_NAME_STAMPS: dict[int, tuple[float, tuple[object, ...], float]] = {}
 NAME_STAMP_SECONDS = 60
+NAME_TOP_SECONDS = 1.0
 
 
 def forget_name_stamps(**_kwargs: object) -> None:
@@ -160,17 +233,24 @@ def forget_name_stamps(**_kwargs: object) -> None:
 
 def registry_name_matcher(*, county_id: int) -> NameMatcher:
     """The matcher of every registered cadre's name in the county, rebuilt when names change."""
-    cadres = Cadre.objects.filter(county_id=county_id)
+
+    def cadres() -> QuerySet[Cadre]:  # built only when asked (a query set costs a little)
+        return Cadre.objects.filter(county_id=county_id)
+
     now = time.monotonic()
-    # The newest key is one index lookup and moves with every insert, bulk ones included.
-    top = cadres.aggregate(top=Max("pk"))["top"]
     checked = _NAME_STAMPS.get(county_id)
-    if checked is None or now - checked[0] > NAME_STAMP_SECONDS or checked[1][2] != top:
-        stamp = cadres.aggregate(n=Count("pk"), letters=Sum(Length("name")))
-        checked = (now, ("voice-cadre-names", county_id, top, stamp["n"], stamp["letters"]))
+    if checked is None or now - checked[2] > NAME_TOP_SECONDS:
+        # The newest key is one index lookup and moves with every insert, bulk ones included.
+        top = cadres().aggregate(top=Max("pk"))["top"]
+        if checked is None or now - checked[0] > NAME_STAMP_SECONDS or checked[1][2] != top:
+            stamp = cadres().aggregate(n=Count("pk"), letters=Sum(Length("name")))
+            version = ("voice-cadre-names", county_id, top, stamp["n"], stamp["letters"])
+            checked = (now, version, now)
+        else:
+            checked = (checked[0], checked[1], now)
         _NAME_STAMPS[county_id] = checked
     return name_matcher(
-        version=checked[1], load_names=lambda: list(cadres.values_list("name", flat=True))
+        version=checked[1], load_names=lambda: list(cadres().values_list("name", flat=True))
     )
 
 
@@ -254,18 +334,88 @@ def _rows(
     return response, results
 
 
-def _claim(token_ids: Sequence[uuid.UUID]) -> int:
-    """Marks unused tokens of an open wave used; returns how many this transaction got.
+_SPEND_COLUMNS = '"id", "county_id", "wave_id", "group_id", "digest"'
+# The spend: a row only while the wave is open (status and deadline are read by the statement
+# that writes, so that a close committed before is seen; on PostgreSQL the wave row is locked
+# FOR KEY SHARE, which waits for a close holding it FOR UPDATE, so that wave_close also waits
+# for every spend in flight). A second spend of a code fails on the unique key of SpentToken.
+_SPEND_SELECT = (
+    'SELECT %s, w."county_id", w."id", %s, %s FROM "voice_wave" w'
+    ' WHERE w."id" = %s AND w."status" = %s AND w."closes_on" >= %s'
+)
+_RESPONSE_COLUMNS = (
+    '"id", "county_id", "wave_id", "unit_id", "unit_kind", "tier", "age_band", "gender",'
+    ' "submitted_on", "comment"'
+)
+_RESULT_COLUMNS = (
+    '"id", "county_id", "response_id", "instrument", "version", "answers", "score", "band"'
+)
 
-    One UPDATE on the token table alone (no join, whose condition PostgreSQL would not re-check
-    after waiting for a concurrent writer). Closing a wave blanks every token's cipher in one
-    UPDATE, so a token without one belongs to a closed wave.
-    """
-    return (
-        WaveToken.objects.filter(pk__in=list(token_ids), used=False)
-        .exclude(cipher="")
-        .update(used=True)
+
+def _store_postgresql(
+    *,
+    invitation: Invitation,
+    response: Response,
+    results: list[InstrumentResult],
+    today: datetime.date,
+) -> int:
+    """One statement: the spend, the response and its results; the number of spends (0 or 1)."""
+    wave, group = invitation.wave, invitation.group
+    params: list[object] = [uuid.uuid4(), group.pk, invitation.digest]
+    params += [wave.pk, WaveStatus.OPEN, today]
+    params += [response.pk, wave.county_id, group.unit_id, group.unit_kind, group.tier]
+    params += [group.age_band, group.gender, today, response.comment]
+    sql = (
+        f'WITH spent AS (INSERT INTO "voice_spenttoken" ({_SPEND_COLUMNS}) {_SPEND_SELECT}'  # noqa: S608
+        ' FOR KEY SHARE RETURNING "wave_id"),'
+        f' response AS (INSERT INTO "voice_response" ({_RESPONSE_COLUMNS})'
+        ' SELECT %s, %s, spent."wave_id", %s, %s, %s, %s, %s, %s, %s FROM spent RETURNING "id")'
     )
+    if results:
+        params.append(wave.county_id)
+        values = []
+        for row in results:
+            values.append("(%s::uuid, %s, %s::integer, %s::jsonb, %s::double precision, %s)")
+            params += [row.pk, row.instrument, row.version, json.dumps(row.answers)]
+            params += [row.score, row.band]
+        sql += (
+            f', results AS (INSERT INTO "voice_instrumentresult" ({_RESULT_COLUMNS})'  # noqa: S608
+            ' SELECT v.id, %s, response."id", v.instrument, v.version, v.answers, v.score,'
+            f" v.band FROM response CROSS JOIN (VALUES {', '.join(values)})"
+            " AS v(id, instrument, version, answers, score, band) RETURNING 1)"
+        )
+    sql += " SELECT count(*) FROM spent"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _store_portable(
+    *,
+    invitation: Invitation,
+    response: Response,
+    results: list[InstrumentResult],
+    today: datetime.date,
+) -> int:
+    """The same three inserts, in the caller's transaction; the number of spends (0 or 1)."""
+    pk = SpentToken._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "voice_spenttoken" ({_SPEND_COLUMNS}) {_SPEND_SELECT}',
+            [
+                pk,
+                invitation.group.pk,
+                invitation.digest,
+                invitation.wave.pk,
+                WaveStatus.OPEN,
+                connection.ops.adapt_datefield_value(today),
+            ],
+        )
+        if cursor.rowcount != 1:
+            return 0
+    response.save(force_insert=True)
+    InstrumentResult.objects.bulk_create(results)
+    return 1
 
 
 def response_submit(
@@ -284,30 +434,21 @@ def response_submit(
     response, results = _rows(
         wave=invitation.wave, group=invitation.group, prepared=prepared, today=today
     )
-    with transaction.atomic():
-        if invitation.token_id is not None:
-            if _claim([invitation.token_id]) != 1:
-                raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。"))
+    store = _store_postgresql if connection.vendor == "postgresql" else _store_portable
+    try:
+        if store is _store_postgresql and not connection.in_atomic_block:
+            # One statement, atomic by itself: no BEGIN and COMMIT round trips.
+            spent = store(invitation=invitation, response=response, results=results, today=today)
         else:
-            if (
-                invitation.wave.closes_on < today
-                or not WaveGroupKey.objects.filter(
-                    group_id=invitation.group.pk, wave__status=WaveStatus.OPEN
-                ).exists()
-            ):
-                raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
-            try:
-                with transaction.atomic():
-                    SpentToken.objects.create(
-                        county_id=invitation.wave.county_id,
-                        wave_id=invitation.wave.pk,
-                        group_id=invitation.group.pk,
-                        digest=invitation.digest,
-                    )
-            except IntegrityError:
-                raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。")) from None
-        response.save(force_insert=True)
-        InstrumentResult.objects.bulk_create(results)
+            # A transaction (or, inside the caller's, a savepoint that a refusal rolls back).
+            with transaction.atomic():
+                spent = store(
+                    invitation=invitation, response=response, results=results, today=today
+                )
+    except IntegrityError:
+        raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。")) from None
+    if spent != 1:
+        raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
 
 
 def responses_submit_bulk(
@@ -327,9 +468,9 @@ def responses_submit_bulk(
         raise TokenUsed(_("同一邀请码出现了不止一次。"))
     tokens = {
         token.digest: token
-        for token in WaveToken.objects.select_related("group").filter(
-            wave=wave, digest__in=list(digests)
-        )
+        for token in WaveToken.objects.select_related("group")
+        .filter(wave=wave, digest__in=list(digests))
+        .exclude(cipher="")
     }
     if len(tokens) != len(digests):
         raise TokenInvalid(_("邀请码无效。请核对后重新输入，或联系发放问卷的同志。"))
@@ -345,13 +486,28 @@ def responses_submit_bulk(
         )
         responses.append(response)
         results += rows
+    spent = [
+        SpentToken(
+            county_id=wave.county_id,
+            wave_id=wave.pk,
+            group_id=tokens[digest].group_id,
+            digest=spent_digest(normalize_token(submission.code) or ""),
+        )
+        for digest, submission in digests.items()
+    ]
     # The input order may follow a list of people; the stored order must not.
     shuffle = random.SystemRandom().shuffle
     shuffle(responses)
     shuffle(results)
-    with transaction.atomic():
-        if _claim([token.pk for token in tokens.values()]) != len(tokens):
-            raise TokenUsed(_("部分邀请码已经提交过问卷，本批次未保存任何作答。"))
-        Response.objects.bulk_create(responses, batch_size=1000)
-        InstrumentResult.objects.bulk_create(results, batch_size=2000)
+    shuffle(spent)
+    try:
+        with transaction.atomic():
+            status = Wave.objects.select_for_update().values_list("status", flat=True)
+            if status.get(pk=wave.pk) != WaveStatus.OPEN:
+                raise TokenExpired(_("本次测评已经结束，感谢您的关注。"))
+            SpentToken.objects.bulk_create(spent, batch_size=2000)
+            Response.objects.bulk_create(responses, batch_size=1000)
+            InstrumentResult.objects.bulk_create(results, batch_size=2000)
+    except IntegrityError:
+        raise TokenUsed(_("部分邀请码已经提交过问卷，本批次未保存任何作答。")) from None
     return len(responses)

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +35,13 @@ from zhongjian.voice.services.waves import (
     wave_set_deadline,
     wave_update,
 )
+
+
+def _segno():  # type: ignore[no-untyped-def]
+    """The QR code library, loaded where slips are printed rather than with the URLs."""
+    import segno
+
+    return segno
 
 
 @require_roles(*REPORT_ROLES)
@@ -181,8 +187,10 @@ QR_MASK = 0
 
 
 def _slip_qr(request: HttpRequest, code: str) -> str:
-    return segno.make(_answer_url(request, code), error="m", mask=QR_MASK).svg_inline(
-        scale=3, border=2
+    return (
+        _segno()
+        .make(_answer_url(request, code), error="m", mask=QR_MASK)
+        .svg_inline(scale=3, border=2)
     )
 
 

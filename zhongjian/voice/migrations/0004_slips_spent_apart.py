@@ -1,0 +1,45 @@
+"""Spent slips are recorded in SpentToken under their own keyed hash, and the slip's row is no
+longer written when it is spent (its `used` flag goes): see services/answering.py."""
+
+import random
+import secrets
+import uuid
+
+from django.db import migrations
+
+
+def carry_over_spent_slips(apps, schema_editor) -> None:
+    """Each used slip becomes a SpentToken: under the hash of its code while the wave is open
+    (the code can still be decrypted, and must stay single-use), under a random one once it
+    has closed (its cipher was erased; only the count per group matters then)."""
+    from zhongjian.core.crypto import decrypt_text, keyed_hash
+
+    def spent_digest(code: str) -> str:  # as services/answering.spent_digest
+        return keyed_hash(code, purpose="voice-slip-spent")
+
+    token_model = apps.get_model("voice", "WaveToken")
+    spent_model = apps.get_model("voice", "SpentToken")
+    rows = []
+    for token in token_model.objects.filter(used=True).iterator():
+        digest = spent_digest(decrypt_text(token.cipher)) if token.cipher else secrets.token_hex(32)
+        rows.append(
+            spent_model(
+                id=uuid.uuid4(),
+                county_id=token.county_id,
+                wave_id=token.wave_id,
+                group_id=token.group_id,
+                digest=digest,
+            )
+        )
+    random.SystemRandom().shuffle(rows)
+    spent_model.objects.bulk_create(rows, batch_size=2000)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("voice", "0003_county_on_every_table")]
+
+    operations = [
+        migrations.RunPython(carry_over_spent_slips, migrations.RunPython.noop),
+        migrations.RemoveIndex(model_name="wavetoken", name="voice_wavet_wave_id_683fed_idx"),
+        migrations.RemoveField(model_name="wavetoken", name="used"),
+    ]
