@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0006_unique_with_county'),
-        ('voice', '0003_county_on_every_table'),
+        ('voice', '0004_slips_spent_apart'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
