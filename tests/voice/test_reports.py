@@ -351,3 +351,30 @@ def test_a_process_reuses_its_cube_until_the_shared_cache_loses_it(answered) -> 
     rebuilt = reports._cube(answered)
     assert rebuilt is not first
     assert rebuilt.table.cells.keys() == first.table.cells.keys()
+
+
+def test_comments_page_does_not_wait_for_the_emotion_profile(answered, survey_county) -> None:
+    """Not computed yet: the page comes without the chart and fetches it after loading
+    (segmenting needs the word dictionary); the part answers the chart, and from then on the
+    page carries it inline. The part is scoped like the page."""
+    from django.core.cache import cache
+
+    cache.clear()
+    p = survey_county.personas
+    org = client_for(p.org)
+    url = reverse("voice:wave_comments", args=[answered.pk])
+    page = org.get(url).content.decode()
+    assert "工作很充实" in page and 'data-testid="emotions-pending"' in page
+    assert 'hx-get="?part=emotions"' in page and "emotion-chart" not in page
+    part = org.get(url, {"part": "emotions"}).content.decode()
+    assert 'data-testid="emotions"' in part and "emotion-chart" in part and "<html" not in part
+    again = org.get(url).content.decode()
+    assert "emotions-pending" not in again and 'data-chart="bar"' in again
+    # Unit A's comments are hidden: no chart for them either, and a unit head of another unit
+    # gets the page's answer for the part.
+    hidden = org.get(url, {"part": "emotions", "unit": p.unit_a.pk}).content.decode()
+    assert "emotion-chart" not in hidden
+    assert client_for(p.head_b).get(url, {"part": "emotions", "unit": p.unit_a.pk}).status_code in (
+        403,
+        404,
+    )

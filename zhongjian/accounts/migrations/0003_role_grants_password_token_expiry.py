@@ -10,7 +10,7 @@ def _expire_old_tokens(apps, schema_editor):
     import datetime
 
     ApiToken = apps.get_model("accounts", "ApiToken")
-    for token in ApiToken.objects.filter(expires_at__isnull=True):
+    for token in ApiToken.objects.using(schema_editor.connection.alias).filter(expires_at__isnull=True):
         token.expires_at = token.created_at + datetime.timedelta(days=90)
         token.save(update_fields=["expires_at"])
 

@@ -11,7 +11,7 @@ SEEDED_YEARS = range(2004, 2027)
 
 def seed(apps, schema_editor):
     Holiday = apps.get_model("core", "Holiday")
-    Holiday.objects.bulk_create(
+    Holiday.objects.using(schema_editor.connection.alias).bulk_create(
         [
             Holiday(day=row.day, kind=row.kind.value, name=row.name)
             for row in seed_rows_from_chinesecalendar(years=SEEDED_YEARS)
@@ -21,7 +21,7 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("core", "Holiday").objects.filter(
+    apps.get_model("core", "Holiday").objects.using(schema_editor.connection.alias).filter(
         day__year__gte=SEEDED_YEARS.start, day__year__lt=SEEDED_YEARS.stop
     ).delete()
 

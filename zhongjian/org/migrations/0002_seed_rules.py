@@ -33,7 +33,7 @@ def seed(apps, schema_editor):
     RankStepRule = apps.get_model("org", "RankStepRule")
     effective = datetime.date(2025, 1, 1)
     for track, base, first, per_step, max_delay in RETIREMENT_RULES:
-        RetirementRule.objects.create(
+        RetirementRule.objects.using(schema_editor.connection.alias).create(
             track=track,
             base_age_months=base,
             first_birth_month=first,
@@ -43,7 +43,7 @@ def seed(apps, schema_editor):
             legal_basis=RETIREMENT_BASIS,
         )
     for from_rank, to_rank, years in RANK_STEPS:
-        RankStepRule.objects.create(
+        RankStepRule.objects.using(schema_editor.connection.alias).create(
             from_rank=from_rank,
             to_rank=to_rank,
             min_years=years,
@@ -54,8 +54,8 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("org", "RetirementRule").objects.all().delete()
-    apps.get_model("org", "RankStepRule").objects.all().delete()
+    apps.get_model("org", "RetirementRule").objects.using(schema_editor.connection.alias).all().delete()
+    apps.get_model("org", "RankStepRule").objects.using(schema_editor.connection.alias).all().delete()
 
 
 class Migration(migrations.Migration):

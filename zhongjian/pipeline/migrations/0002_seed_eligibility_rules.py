@@ -21,14 +21,14 @@ RULES = [
 
 def seed(apps, schema_editor):
     EligibilityRule = apps.get_model("pipeline", "EligibilityRule")
-    EligibilityRule.objects.bulk_create(
+    EligibilityRule.objects.using(schema_editor.connection.alias).bulk_create(
         EligibilityRule(key=key, value=value, effective_from=effective, legal_basis=basis)
         for key, value, effective, basis in RULES
     )
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("pipeline", "EligibilityRule").objects.all().delete()
+    apps.get_model("pipeline", "EligibilityRule").objects.using(schema_editor.connection.alias).all().delete()
 
 
 class Migration(migrations.Migration):

@@ -76,11 +76,15 @@
     return kind === "pie" && data.filter(function (row) { return Number(row[1]) > 0; }).length === 1;
   }
 
-  function render() {
+  function render(root) {
     var empty = document.documentElement.dataset.emptyChart || "暂无数据";
-    document.querySelectorAll("[data-chart]").forEach(function (element) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var found = Array.prototype.slice.call(scope.querySelectorAll("[data-chart]"));
+    if (scope.matches && scope.matches("[data-chart]")) { found.push(scope); }
+    found.forEach(function (element) {
       var source = document.getElementById(element.dataset.source);
-      if (!source || !window.echarts) { return; }
+      if (!source || !window.echarts || element.dataset.rendered) { return; }
+      element.dataset.rendered = "1";
       var data = JSON.parse(source.textContent);
       if (isEmpty(data)) {
         element.classList.add("chart-empty");
@@ -99,8 +103,10 @@
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", render);
+    document.addEventListener("DOMContentLoaded", function () { render(document); });
   } else {
-    render();
+    render(document);
   }
+  // Charts that arrive later (a part of the page fetched by htmx) are drawn when they land.
+  document.addEventListener("htmx:load", function (event) { render(event.target); });
 })();

@@ -749,13 +749,22 @@ class WaveComments:
     texts: list[str]  # shuffled anew on every read
     profile: EmotionProfile | None
     groups: list[CommentGroup]  # the groups whose comments may be read
+    # True when the profile was asked for only if already computed, and is not: the page then
+    # fetches it separately (segmenting needs the word dictionary, seconds to load per process).
+    profile_pending: bool = False
 
 
 def wave_comments(
-    *, user: Any, wave_id: object, group: GroupFilter, today: datetime.date
+    *,
+    user: Any,
+    wave_id: object,
+    group: GroupFilter,
+    today: datetime.date,
+    profile_if_cached: bool = False,
 ) -> WaveComments:
     """The comments of a group (the county, a unit kind or a unit) if it has at least the
-    free-text k of them and its cell is published, in random order, with their emotion profile."""
+    free-text k of them and its cell is published, in random order, with their emotion profile
+    (with PROFILE_IF_CACHED, only if it has been computed before; else `profile_pending`)."""
     wave = _report_wave(user=user, wave_id=wave_id, today=today)
     if group.tier is not None or group.age_band is not None:
         raise Http404
@@ -790,7 +799,8 @@ def wave_comments(
         published=published,
         n=cell.n if published and cell else None,
         texts=texts,
-        profile=_emotion_profile(wave, texts) if texts else None,
+        profile=_emotion_profile(wave, texts, only_cached=profile_if_cached) if texts else None,
+        profile_pending=bool(texts) and profile_if_cached and not _emotion_cached(wave, texts),
         groups=sorted(
             groups,
             key=lambda item: (
@@ -802,13 +812,24 @@ def wave_comments(
     )
 
 
-def _emotion_profile(wave: Wave, texts: list[str]) -> EmotionProfile:
-    """The emotion profile of TEXTS, cached under a digest of them: the comments of an ended
-    wave do not change, and segmenting hundreds of texts costs far more than a page."""
+def _emotion_key(wave: Wave, texts: list[str]) -> str:
     digest = hashlib.sha256("\0".join(sorted(texts)).encode()).hexdigest()
-    key = f"zj:voice:emotions:{wave.pk}:{digest}"
+    return f"zj:voice:emotions:{wave.pk}:{digest}"
+
+
+def _emotion_cached(wave: Wave, texts: list[str]) -> bool:
+    return cache.get(_emotion_key(wave, texts)) is not None
+
+
+def _emotion_profile(
+    wave: Wave, texts: list[str], *, only_cached: bool = False
+) -> EmotionProfile | None:
+    """The emotion profile of TEXTS, cached under a digest of them: the comments of an ended
+    wave do not change, and segmenting hundreds of texts costs far more than a page. With
+    ONLY_CACHED, None unless it was computed before."""
+    key = _emotion_key(wave, texts)
     profile = cache.get(key)
-    if profile is None:
+    if profile is None and not only_cached:
         profile = emotion_profile(texts)
         cache.set(key, profile, CACHE_SECONDS)
     return profile

@@ -86,11 +86,15 @@ def wave_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_roles(*REPORT_ROLES)
 def wave_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The comments of a group. The emotion chart comes inline when its profile is cached;
+    otherwise the page comes at once and fetches the chart (``?part=emotions``) after it."""
+    emotions_only = request.GET.get("part") == "emotions"
     comments = wave_comments(
         user=request.user,
         wave_id=pk,
         group=GroupFilter.parse(request.GET),
         today=timezone.localdate(),
+        profile_if_cached=not emotions_only,
     )
     chart = (
         [
@@ -100,6 +104,8 @@ def wave_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
         if comments.profile
         else []
     )
+    if emotions_only:
+        return render(request, "voice/_emotion_chart.html", {"chart": chart})
     # Identical comments are shown once with their count, in the random order of the first.
     distinct = list(Counter(comments.texts).items())
     return render(
@@ -111,6 +117,7 @@ def wave_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
             "more": max(0, len(distinct) - SHOWN_COMMENTS),
             "wave": comments.wave,
             "chart": chart,
+            "emotions_url": "?" + urlencode({**comments.group.params(), "part": "emotions"}),
             "groups": [
                 {
                     "label": group.label,

@@ -8,7 +8,7 @@ def seed(apps, schema_editor):
 
     rule = apps.get_model("workload", "WorkloadRule")
     for key, value, source in NATIONAL_RULES:
-        rule.objects.update_or_create(
+        rule.objects.using(schema_editor.connection.alias).update_or_create(
             county=None,
             key=key,
             effective_from=REGULATION_DATE,
@@ -17,7 +17,7 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("workload", "WorkloadRule").objects.filter(county=None).delete()
+    apps.get_model("workload", "WorkloadRule").objects.using(schema_editor.connection.alias).filter(county=None).delete()
 
 
 class Migration(migrations.Migration):

@@ -8,8 +8,8 @@ from django.db.models import OuterRef, Subquery
 def copy_organs(apps, schema_editor):
     receipt = apps.get_model("workload", "DemandReceipt")
     demand = apps.get_model("workload", "Demand")
-    receipt.objects.update(
-        organ_id=Subquery(demand.objects.filter(pk=OuterRef("demand_id")).values("organ_id")[:1])
+    receipt.objects.using(schema_editor.connection.alias).update(
+        organ_id=Subquery(demand.objects.using(schema_editor.connection.alias).filter(pk=OuterRef("demand_id")).values("organ_id")[:1])
     )
 
 
