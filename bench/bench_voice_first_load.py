@@ -47,6 +47,12 @@ for name, url in (("slips", f"/voice/survey/waves/{opened.pk}/slips/?page=1"),
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
     out[name] = times
+# The emotion chart, which the comments page fetches after it has loaded (the first time in a
+# process this loads jieba's dictionary).
+started = time.perf_counter()
+response = client.get(f"/voice/survey/waves/{closed.pk}/comments/?part=emotions")
+out["chart"] = [time.perf_counter() - started]
+assert response.status_code == 200 and b"emotion-chart" in response.content
 print(json.dumps(out))
 """
 
@@ -74,6 +80,7 @@ def _fresh_processes(url: str) -> dict[str, list[float]]:
         "slips second": [],
         "comments first": [],
         "comments second": [],
+        "comments chart, fetched after the page": [],
     }
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     for _round in range(PROCESS_ROUNDS):
@@ -81,14 +88,16 @@ def _fresh_processes(url: str) -> dict[str, list[float]]:
             [sys.executable, "-c", CHILD],
             env=env,
             cwd=ROOT,
-            check=True,
             capture_output=True,
             text=True,
         )
+        if done.returncode:
+            sys.exit(f"the measuring process failed:\n{done.stderr[-3000:]}")
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         for name in ("slips", "comments"):
             samples[f"{name} first"].append(figures[name][0])
             samples[f"{name} second"].append(figures[name][1])
+        samples["comments chart, fetched after the page"].append(figures["chart"][0])
     return samples
 
 
@@ -176,9 +185,9 @@ def main() -> None:
     )
     print(
         verdict(
-            "comments report, first load, median",
+            "comments report, first load (the page; its chart follows), median",
             statistics.median(samples["comments first"]) * 1000,
-            1000,
+            500,
             " ms",
         )
     )
