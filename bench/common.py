@@ -100,7 +100,14 @@ def verdict(label: str, value: float, target: float, unit: str = "", *, below: b
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux reports kilobytes)."""
+    """Peak resident set size of this process so far, in MB: VmHWM from /proc, which starts
+    afresh in each process (ru_maxrss does not: Linux carries the parent's over fork and exec,
+    so every child of the bench runner would report at least the runner's peak)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for row in status.read_text().splitlines():
+            if row.startswith("VmHWM:"):
+                return int(row.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -234,3 +234,12 @@ def test_overdue_flag_on_home_page(personas: Personas, case: Case) -> None:
     body = client_for(personas.counselor).get("/care/").content.decode()
     assert case.reference in body and personas.cadre_a.name in body
     assert "逾期跟进 1 次" in body
+
+
+def test_contact_date_is_not_prefilled(personas: Personas, case: Case) -> None:
+    """The counselor chooses the day of the contact; the form does not assume today."""
+    import re
+
+    page = client_for(personas.counselor).get(f"/care/cases/{case.pk}/").content.decode()
+    field = re.search(r'<input[^>]*name="contact_on"[^>]*>', page)
+    assert field is not None and "value=" not in field.group(0)

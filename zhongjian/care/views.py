@@ -113,7 +113,7 @@ def _render_case(
         "crisis_steps": CRISIS_STEPS,
         "hotline": HOTLINE,
         "contact_form": forms.get("contact_form")
-        or ContactForm(initial={"contact_on": today, "contact_way": case.contact_way}),
+        or ContactForm(initial={"contact_way": case.contact_way}),  # the day is chosen
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),
         "close_form": CloseForm(),
         "instruments": Instrument.choices,
