@@ -57,7 +57,7 @@ def test_page_shows_pending_then_stale_then_current(
     queued: list[int] = []
     # A real deployment: the queue runs the fit in another process, later.
     monkeypatch.setattr(
-        risk, "request_refresh", lambda *, county_id, today: queued.append(county_id)
+        risk, "request_refresh", lambda *, county_id, today, digest=None: queued.append(county_id)
     )
     page = client.get("/insight/risk/").content.decode()
     assert 'data-testid="risk-pending"' in page and 'http-equiv="refresh"' in page

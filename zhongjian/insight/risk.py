@@ -598,23 +598,28 @@ class StoredReport:
     computed_at: datetime.datetime | None
 
 
-def stored_report(*, county_id: int, today: datetime.date) -> StoredReport:
+def stored_report(
+    *, county_id: int, today: datetime.date, digest: str | None = None
+) -> StoredReport:
+    """The county's stored report; current if fitted for TODAY on the registry whose
+    fingerprint is DIGEST (computed here unless the caller has it)."""
     from zhongjian.insight.models import RiskReport
 
     row = RiskReport.objects.filter(county_id=county_id).first()
     if row is None:
         return StoredReport(report=None, exists=False, fresh=False, computed_at=None)
-    fresh = row.day == today and row.digest == registry_digest(county_id)
+    fresh = row.day == today and row.digest == (digest or registry_digest(county_id))
     return StoredReport(
         report=report_from_data(row.data), exists=True, fresh=fresh, computed_at=row.computed_at
     )
 
 
-def request_refresh(*, county_id: int, today: datetime.date) -> None:
-    """Queue a refit of the county's model unless one was queued for the same data and day in
-    the last 15 minutes."""
+def request_refresh(*, county_id: int, today: datetime.date, digest: str | None = None) -> None:
+    """Queue a refit of the county's model unless one was queued for the same data (DIGEST, the
+    registry's fingerprint, computed here unless the caller has it) and day in the last 15
+    minutes."""
     from zhongjian.insight.tasks import risk_report_task
 
-    key = f"zj:insight:risk:queued:{county_id}:{today}:{registry_digest(county_id)}"
+    key = f"zj:insight:risk:queued:{county_id}:{today}:{digest or registry_digest(county_id)}"
     if cache.add(key, 1, 15 * 60):
         risk_report_task(county_id, today.isoformat())

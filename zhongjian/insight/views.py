@@ -307,11 +307,12 @@ def risk_model(request: HttpRequest) -> HttpResponse:
     group risks (unit × tier, groups of at least k)."""
     today = timezone.localdate()
     county = request.user.county_id
-    stored = risk.stored_report(county_id=county, today=today)
+    digest = risk.registry_digest(county)  # three aggregates: once per request
+    stored = risk.stored_report(county_id=county, today=today, digest=digest)
     if not stored.fresh:
-        risk.request_refresh(county_id=county, today=today)
+        risk.request_refresh(county_id=county, today=today, digest=digest)
         # With an immediate queue (tests, or a deployment without a consumer) it is done now.
-        stored = risk.stored_report(county_id=county, today=today)
+        stored = risk.stored_report(county_id=county, today=today, digest=digest)
     return render(request, "insight/risk.html", {"report": stored.report, "stored": stored})
 
 

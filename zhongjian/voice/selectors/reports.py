@@ -792,6 +792,7 @@ def wave_comments(
         texts = list(responses.values_list("comment", flat=True))
         # A fresh random order each time: stored order follows submission order.
         random.SystemRandom().shuffle(texts)
+    profile = _emotion_profile(wave, texts, only_cached=profile_if_cached) if texts else None
     return WaveComments(
         wave=wave,
         group=group,
@@ -799,8 +800,8 @@ def wave_comments(
         published=published,
         n=cell.n if published and cell else None,
         texts=texts,
-        profile=_emotion_profile(wave, texts, only_cached=profile_if_cached) if texts else None,
-        profile_pending=bool(texts) and profile_if_cached and not _emotion_cached(wave, texts),
+        profile=profile,
+        profile_pending=bool(texts) and profile is None,
         groups=sorted(
             groups,
             key=lambda item: (
@@ -812,22 +813,14 @@ def wave_comments(
     )
 
 
-def _emotion_key(wave: Wave, texts: list[str]) -> str:
-    digest = hashlib.sha256("\0".join(sorted(texts)).encode()).hexdigest()
-    return f"zj:voice:emotions:{wave.pk}:{digest}"
-
-
-def _emotion_cached(wave: Wave, texts: list[str]) -> bool:
-    return cache.get(_emotion_key(wave, texts)) is not None
-
-
 def _emotion_profile(
     wave: Wave, texts: list[str], *, only_cached: bool = False
 ) -> EmotionProfile | None:
     """The emotion profile of TEXTS, cached under a digest of them: the comments of an ended
     wave do not change, and segmenting hundreds of texts costs far more than a page. With
     ONLY_CACHED, None unless it was computed before."""
-    key = _emotion_key(wave, texts)
+    digest = hashlib.sha256("\0".join(sorted(texts)).encode()).hexdigest()
+    key = f"zj:voice:emotions:{wave.pk}:{digest}"
     profile = cache.get(key)
     if profile is None and not only_cached:
         profile = emotion_profile(texts)
