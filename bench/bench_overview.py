@@ -64,15 +64,15 @@ SELECT 'cadres' AS part, kind, establishment, GROUPING(kind, establishment) AS g
 FROM people
 GROUP BY GROUPING SETS ((kind), (establishment), ())
 UNION ALL
-SELECT 'tier', cur.tier, '', 0, COUNT(DISTINCT cur.cadre_id),
-    COUNT(*) FILTER (WHERE cur.tier IN ('zhengke', 'fuke', 'guji')
+SELECT 'tier', cur.tier, '', GROUPING(cur.tier), COUNT(DISTINCT cur.cadre_id),
+    COUNT(DISTINCT cur.cadre_id) FILTER (WHERE cur.tier IN ('zhengke', 'fuke', 'guji')
         AND cur.required_establishment IN ('administrative', 'civil_service_managed')
         AND people.establishment = 'public_institution'),
     COUNT(DISTINCT cur.cadre_id) FILTER (WHERE cur.tier IN ('zhengke', 'fuke', 'guji')
         AND people.retiring),
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 FROM cur JOIN people ON people.id = cur.cadre_id
-GROUP BY cur.tier
+GROUP BY GROUPING SETS ((cur.tier), ())
 UNION ALL
 SELECT 'posts', '', '', 0, COUNT(*), COALESCE(SUM(headcount), 0),
     COUNT(*) FILTER (WHERE n < headcount),
@@ -145,10 +145,10 @@ def hand_sql(cursor: Any, params: dict[str, Any]) -> dict[str, Any]:
                 bands=rest[4:11],
                 years=rest[11:16],
             )
+        elif part == "tier" and g == 1:  # the grand total: people counted once over tiers
+            mixed, retiring_mid = rest[0], rest[1]
         elif part == "tier":
             tiers[kind] = n
-            mixed += rest[0]
-            retiring_mid += rest[1]
         else:
             figures.update(posts=n, seats=rest[0], vacant_posts=rest[1], vacant_seats=rest[2])
     tiers["general"] = tiers.get("general", 0) + figures.get("no_post", 0)

@@ -49,6 +49,28 @@ def test_mixed_posting_and_retirements(personas: Personas) -> None:
     assert sum(n for _, n in figures.retiring_by_year) == 1
 
 
+def test_mixed_posting_counts_people_not_posts(personas: Personas) -> None:
+    """A 事业编 cadre holding administrative mid-level posts in two tiers is one person in the
+    混编混岗 and retiring mid-level figures (the tile says 人), as in the indicator."""
+    holder = factories.cadre(
+        unit=personas.unit_b,
+        establishment=Establishment.PUBLIC_INSTITUTION,
+        birth_date=datetime.date(1967, 5, 1),
+        gender=Gender.MALE,
+    )
+    for tier in (Tier.ZHENGKE, Tier.FUKE, Tier.FUKE):
+        post = factories.post(
+            unit=personas.unit_b, tier=tier, required_establishment=Establishment.ADMINISTRATIVE
+        )
+        factories.appoint(cadre=holder, post=post, start=datetime.date(2024, 1, 1))
+    for user in (personas.org, personas.head_b):
+        figures = overview_figures(user=user, today=TODAY)
+        assert figures.mixed_posting == 1
+        assert figures.retiring_5y_mid_level == 1
+        assert dict(figures.by_tier)["正科"] == 1
+        assert dict(figures.by_tier)["副科"] == 1
+
+
 def test_age_bands_sum_to_headcount(personas: Personas) -> None:
     """Every active cadre falls in exactly one age band."""
     for year in (1970, 1980, 1992, 2000):

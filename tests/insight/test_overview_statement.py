@@ -1,8 +1,9 @@
 """The overview's one statement against a count done row by row in Python, on a seeded county
 with the awkward cases: cadres without a post, with two current posts (one pair in the same
-tier), a post held from another unit, ended appointments, departed cadres, an inactive post,
-every retirement track; and the provincial view against each county's own overview, with one
-county under its own retirement rule."""
+tier, one 事业编 cadre with administrative posts in two tiers), a post held from another unit,
+ended appointments, departed cadres, an inactive post, every retirement track; and the
+provincial view against each county's own overview, with one county under its own retirement
+rule."""
 
 import datetime
 import io
@@ -84,6 +85,22 @@ def _populate(county: County, seed: int) -> None:
         holder = factories.cadre(unit=units[0], establishment=Establishment.PUBLIC_INSTITUTION)
         for post in same_tier:
             factories.appoint(cadre=holder, post=post, start=datetime.date(2021, 1, 1))
+    # 事业编, holding administrative posts in two mid-level tiers (兼任), retiring soon: one
+    # person in the 混编混岗 and retiring mid-level figures.
+    two_tiers = factories.cadre(
+        unit=units[1],
+        establishment=Establishment.PUBLIC_INSTITUTION,
+        birth_date=datetime.date(1966, 8, 1),
+        gender=Gender.MALE,
+    )
+    for tier in (Tier.ZHENGKE, Tier.FUKE):
+        factories.appoint(
+            cadre=two_tiers,
+            post=factories.post(
+                unit=units[1], tier=tier, required_establishment=Establishment.ADMINISTRATIVE
+            ),
+            start=datetime.date(2023, 1, 1),
+        )
     visitor = factories.cadre(
         unit=units[1], birth_date=datetime.date(1966, 2, 1), gender=Gender.MALE
     )
@@ -169,10 +186,13 @@ def _by_hand(user: Any, scope: IndicatorScope) -> dict[str, Any]:
             for age in (35, 40)
         ],
         "posts": (len(posts), sum(p.headcount for p in posts), len(short), sum(short)),
-        "mixed": sum(
-            a.post.required_establishment in ADMINISTRATIVE_ESTABLISHMENTS
-            and a.cadre.establishment == Establishment.PUBLIC_INSTITUTION
-            for a in mid_current
+        "mixed": len(
+            {
+                a.cadre_id
+                for a in mid_current
+                if a.post.required_establishment in ADMINISTRATIVE_ESTABLISHMENTS
+                and a.cadre.establishment == Establishment.PUBLIC_INSTITUTION
+            }
         ),
         "retiring": (
             sum(retires_by(c, five) for c in people),

@@ -142,7 +142,9 @@ def submit(client: Client, code: str, data: dict[str, str]):  # type: ignore[no-
 
 
 def form_data(wave: Wave, level: float, comment: str = "") -> dict[str, str]:
-    data = {
+    """The fields the answer form posts (the wave it names included) for answers at LEVEL."""
+    data = {"wave": str(wave.pk)}
+    data |= {
         f"{code}.{item}": str(value)
         for code, items in answers_for(wave, level).items()
         for item, value in items.items()

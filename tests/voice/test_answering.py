@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,3 +171,70 @@ def test_a_submit_checked_before_another_committed_is_still_refused(survey_count
             invitation=checked_early, answers=answers_for(wave, 0.1), comment="", today=today
         )
     assert Response.objects.count() == 1
+
+
+def _statements_touching(queries: list[dict[str, str]], table: str) -> list[str]:
+    return [q["sql"] for q in queries if table in q["sql"]]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the one-statement path is PostgreSQL's"
+)
+def test_a_slip_submission_is_one_statement_on_postgresql(survey_county) -> None:
+    """With the wave the form names, a slip is looked up, spent and stored by one statement:
+    no separate lookup of the slip, and nothing else written."""
+    wave = open_wave(survey_county)
+    first, second = all_codes(wave)[:2]
+    assert submit(Client(), first, form_data(wave, 0.5)).status_code == 302  # reads the wave
+    with CaptureQueriesContext(connection) as captured:
+        assert submit(Client(), second, form_data(wave, 0.5)).status_code == 302
+    touching = _statements_touching(captured.captured_queries, "voice_wavetoken")
+    assert len(touching) == 1 and touching[0].startswith("WITH slip AS")
+    writes = [q["sql"] for q in captured.captured_queries if "INSERT" in q["sql"]]
+    assert writes == touching
+    assert Response.objects.filter(wave=wave).count() == 2
+    assert spent_count(wave) == 2
+    assert InstrumentResult.objects.filter(response__wave=wave).count() == 4
+
+
+@pytest.mark.parametrize("named", ["other wave", "missing", "abc", "-1", "9" * 30, ""])
+def test_a_form_naming_another_or_no_wave_stores_under_the_codes_wave(
+    survey_county, named: str
+) -> None:
+    """The wave the form names is only a hint: a form naming another open wave (with other
+    instruments, or the same), none, or nonsense stores the answers under the code's own wave
+    and group, once."""
+    wave = open_wave(survey_county)
+    other = open_wave(survey_county, title="另一批次", instruments=("who5:1",))
+    same = open_wave(survey_county, title="同样的工具")
+    codes = all_codes(wave)
+    for index, hint in enumerate([other.pk, same.pk] if named == "other wave" else [named]):
+        data = form_data(wave, 0.5)
+        if hint == "missing":
+            del data["wave"]
+        else:
+            data["wave"] = str(hint)
+        assert submit(Client(), codes[index], data).status_code == 302
+        assert Response.objects.filter(wave=wave).count() == index + 1
+        assert spent_count(wave) == index + 1
+        assert submit(Client(), codes[index], data).status_code == 409
+    assert Response.objects.exclude(wave=wave).count() == 0
+    assert spent_count(other) == spent_count(same) == 0
+
+
+def test_the_form_names_its_wave(survey_county) -> None:
+    """The questions page posts the wave it shows beside the code."""
+    wave = open_wave(survey_county)
+    html = show(Client(), all_codes(wave)[0]).content.decode()
+    assert f'<input type="hidden" name="wave" value="{wave.pk}">' in html
+
+
+def test_a_slip_of_a_wave_closed_after_its_form_was_read_is_refused(survey_county) -> None:
+    """A process that read the wave while it was open still refuses its codes once it closed."""
+    wave = open_wave(survey_county)
+    first, second = all_codes(wave)[:2]
+    assert submit(Client(), first, form_data(wave, 0.5)).status_code == 302
+    close(survey_county, wave)
+    response = submit(Client(), second, form_data(wave, 0.5))
+    assert response.status_code == 410
+    assert Response.objects.filter(wave=wave).count() == 1

@@ -252,15 +252,20 @@ def _statement(
         " GROUP BY county_id, kind, establishment"
     )
     # Current appointments of active cadres by county and tier: first one row per cadre and
-    # tier with the number of its administrative mid-level posts (so that no count needs
-    # DISTINCT), then the counts. Over whole counties the people are the holders, and a cadre
-    # without a current post is a row whose tier is NULL; a narrower scope counts who holds
-    # no post in the county separately (an anti-join).
+    # tier, then the counts. A cadre may hold posts in two tiers (兼任), and the 混编混岗 and
+    # retiring mid-level figures count people, not appointments: each cadre's flags over all
+    # its posts (window MAX) are counted on its first tier's row only. Over whole counties the
+    # people are the holders, and a cadre without a current post is a row whose tier is NULL;
+    # a narrower scope counts who holds no post in the county separately (an anti-join).
     mid, mid_params = _in_list(MID_LEVEL_TIERS)
     admin, admin_params = _in_list(ADMINISTRATIVE_ESTABLISHMENTS)
+    whole = "OVER (PARTITION BY county_id, cadre_id)"
     per_cadre = (
-        "(SELECT county_id, cadre_id, tier, SUM(CASE WHEN tier IN"  # noqa: S608
-        f" ({mid}) AND required IN ({admin}) THEN 1 ELSE 0 END) AS admin_posts"
+        "(SELECT county_id, cadre_id, tier,"  # noqa: S608
+        " ROW_NUMBER() OVER (PARTITION BY county_id, cadre_id ORDER BY tier) AS first,"
+        f" MAX(MAX(CASE WHEN tier IN ({mid}) AND required IN ({admin}) THEN 1 ELSE 0 END))"
+        f" {whole} AS mixed,"
+        f" MAX(MAX(CASE WHEN tier IN ({mid}) THEN 1 ELSE 0 END)) {whole} AS mid"
         " FROM cur GROUP BY county_id, cadre_id, tier) t"
     )
     joined = (
@@ -271,11 +276,11 @@ def _statement(
     )
     tiers = (
         "SELECT 'tier', h.county_id, t.tier, '', COUNT(*),"
-        " SUM(CASE WHEN h.establishment = %s THEN t.admin_posts ELSE 0 END),"
-        f" SUM(CASE WHEN t.tier IN ({mid}) AND h.bucket <= {RETIRING_YEARS} THEN 1 ELSE 0 END),"
-        f" {padding(3)} {joined} GROUP BY h.county_id, t.tier"
+        " SUM(CASE WHEN t.first = 1 AND h.establishment = %s THEN t.mixed ELSE 0 END),"
+        f" SUM(CASE WHEN t.first = 1 AND t.mid = 1 AND h.bucket <= {RETIRING_YEARS}"
+        f" THEN 1 ELSE 0 END), {padding(3)} {joined} GROUP BY h.county_id, t.tier"
     )
-    params += [Establishment.PUBLIC_INSTITUTION.value, *mid_params, *mid_params, *admin_params]
+    params += [Establishment.PUBLIC_INSTITUTION.value, *mid_params, *admin_params, *mid_params]
     parts = [cadres, tiers]
     if sources.holders is not None:
         parts.append(

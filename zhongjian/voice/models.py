@@ -280,7 +280,11 @@ class SpentToken(models.Model):
     the responses, so that neither order nor transaction pairs a spent code with its response."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique key below leads with the county (each index is one more
+    # write in every submission).
+    county = models.ForeignKey(
+        "org.County", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(WaveGroup, on_delete=models.CASCADE, related_name="spent")
     digest = models.CharField(max_length=64)
@@ -301,7 +305,10 @@ class Response(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
-    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
+    # Indexed by the (wave, unit) index below, not on its own.
+    wave = models.ForeignKey(
+        Wave, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     unit = models.ForeignKey(
         "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -325,7 +332,10 @@ class InstrumentResult(models.Model):
     """One response's answers to one instrument and its score by the instrument's rule."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    county = models.ForeignKey("org.County", on_delete=models.PROTECT, related_name="+")
+    # Indexed by the unique key below, which leads with it.
+    county = models.ForeignKey(
+        "org.County", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="results")
     instrument = models.CharField(max_length=40)
     version = models.PositiveIntegerField()

@@ -15,9 +15,13 @@ a slip. The spend and the response share a transaction until the next re-shuffle
 (anonymity.py), which rewrites the spent hashes and the responses in a random order in one
 transaction.
 
-The submission costs one statement to look the code up and, on PostgreSQL, one statement to
-spend it and store the response with its results (a data-modifying WITH, atomic as any single
-statement); SQLite runs the same three inserts in one transaction.
+On PostgreSQL a slip's submission is one statement (slip_submit): the answer form names its
+wave, whose locked settings each process keeps once read, so that the answers are checked
+before the database is asked; then one data-modifying WITH looks the slip up, spends it and
+stores the response with its results, atomic as any single statement. Whatever that statement
+cannot do (a wrong code, a closed wave, an online code, SQLite) goes the long way: one
+statement to look the code up (invitation_get), which says what is wrong, and the spend and
+the inserts (response_submit: one statement on PostgreSQL, one transaction on SQLite).
 """
 
 import base64
@@ -28,6 +32,7 @@ import random
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -371,23 +376,117 @@ def _store_postgresql(
         f' response AS (INSERT INTO "voice_response" ({_RESPONSE_COLUMNS})'
         ' SELECT %s, %s, spent."wave_id", %s, %s, %s, %s, %s, %s, %s FROM spent RETURNING "id")'
     )
-    if results:
-        params.append(wave.county_id)
-        values = []
-        for row in results:
-            values.append("(%s::uuid, %s, %s::integer, %s::jsonb, %s::double precision, %s)")
-            params += [row.pk, row.instrument, row.version, json.dumps(row.answers)]
-            params += [row.score, row.band]
-        sql += (
-            f', results AS (INSERT INTO "voice_instrumentresult" ({_RESULT_COLUMNS})'  # noqa: S608
-            ' SELECT v.id, %s, response."id", v.instrument, v.version, v.answers, v.score,'
-            f" v.band FROM response CROSS JOIN (VALUES {', '.join(values)})"
-            " AS v(id, instrument, version, answers, score, band) RETURNING 1)"
-        )
-    sql += " SELECT count(*) FROM spent"
+    extra, extra_params = _results_sql(
+        wave.county_id,
+        [(r.pk, r.instrument, r.version, r.answers, r.score, r.band) for r in results],
+    )
+    sql += extra + " SELECT count(*) FROM spent"  # noqa: S608
+    params += extra_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
+
+
+# The fast path of a slip's submission on PostgreSQL (slip_submit): the lookup of the slip and
+# its group, the spend, the response and its results in one statement.
+# Constant names only; every value is a parameter.
+_SLIP_SPEND = (
+    'WITH slip AS (SELECT t."group_id", g."unit_id", g."unit_kind", g."tier", g."age_band",'  # noqa: S608
+    ' g."gender" FROM "voice_wavetoken" t JOIN "voice_wavegroup" g ON g."id" = t."group_id"'
+    ' AND g."county_id" = t."county_id" WHERE t."county_id" = %s AND t."digest" = %s'
+    """ AND t."wave_id" = %s AND t."cipher" <> ''),"""
+    f' spent AS (INSERT INTO "voice_spenttoken" ({_SPEND_COLUMNS})'
+    ' SELECT %s, w."county_id", w."id", slip."group_id", %s FROM "voice_wave" w CROSS JOIN slip'
+    ' WHERE w."id" = %s AND w."county_id" = %s AND w."status" = %s AND w."closes_on" >= %s'
+    ' FOR KEY SHARE OF w RETURNING "wave_id"),'
+    f' response AS (INSERT INTO "voice_response" ({_RESPONSE_COLUMNS})'
+    ' SELECT %s, %s, spent."wave_id", slip."unit_id", slip."unit_kind", slip."tier",'
+    ' slip."age_band", slip."gender", %s, %s FROM spent CROSS JOIN slip RETURNING "id")'
+)
+
+
+def _results_sql(
+    county_id: int, results: Sequence[tuple[uuid.UUID, str, int, object, float | None, str]]
+) -> tuple[str, list[object]]:
+    """The WITH item that inserts a response's results (id, instrument, version, answers,
+    score, band) beside the response item."""
+    if not results:
+        return "", []
+    params: list[object] = [county_id]
+    values = []
+    for pk, instrument, version, answers, score, band in results:
+        values.append("(%s::uuid, %s, %s::integer, %s::jsonb, %s::double precision, %s)")
+        params += [pk, instrument, version, json.dumps(answers), score, band]
+    sql = (
+        f', results AS (INSERT INTO "voice_instrumentresult" ({_RESULT_COLUMNS})'  # noqa: S608
+        ' SELECT v.id, %s, response."id", v.instrument, v.version, v.answers, v.score,'
+        f" v.band FROM response CROSS JOIN (VALUES {', '.join(values)})"
+        " AS v(id, instrument, version, answers, score, band) RETURNING 1)"
+    )
+    return sql, params
+
+
+# Opened waves by id, per process, with the columns answering reads: what a submission checks
+# its answers against is locked once a wave is open (Wave.save refuses a change), and whether
+# it is still open is read by the statement that spends the code.
+_OPENED_WAVES: dict[int, Wave] = {}
+
+
+def opened_wave(wave_id: object) -> Wave | None:
+    """The opened (or closed) wave WAVE_ID from the answer form, None if there is none or the
+    database is not PostgreSQL (only slip_submit reads it)."""
+    text = str(wave_id or "")
+    if connection.vendor != "postgresql" or not text.isdigit() or len(text) > 18:
+        return None
+    pk = int(text)
+    found = _OPENED_WAVES.get(pk)
+    if found is None:
+        found = (
+            Wave.objects.only(*WAVE_COLUMNS).exclude(status=WaveStatus.DRAFT).filter(pk=pk).first()
+        )
+        if found is None:
+            return None
+        if len(_OPENED_WAVES) > 256:
+            _OPENED_WAVES.clear()
+        _OPENED_WAVES[pk] = found
+    return found
+
+
+def slip_submit(
+    *, wave: Wave, text: str, answers: Answers, comment: str, today: datetime.date
+) -> bool:
+    """A slip's submission in one statement, for the wave the answer form names; False when it
+    cannot be done so (not PostgreSQL, not a slip code, the slip is not that wave's, or the wave
+    is not open), and then the caller looks the code up (invitation_get) and says why.
+
+    Raises ValidationError for incomplete answers (nothing stored; the caller looks the code up
+    before it shows them) and TokenUsed for a spent code.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    code = normalize_token(text)
+    if code is None:
+        return False
+    prepared = _prepare(wave=wave, answers=answers, comment=comment, matcher=None)
+    # The group's columns come from the slip's row in the statement; no model instances.
+    params: list[object] = [wave.county_id, token_digest(code), wave.pk]
+    params += [uuid.uuid4(), spent_digest(code), wave.pk, wave.county_id, WaveStatus.OPEN, today]
+    params += [uuid.uuid4(), wave.county_id, today, prepared.comment]
+    results = [
+        (uuid.uuid4(), instrument.code, instrument.version, given, score.score, score.band or "")
+        for instrument, given, score in prepared.scores
+    ]
+    extra, extra_params = _results_sql(wave.county_id, results)
+    sql = f"{_SLIP_SPEND}{extra} SELECT count(*) FROM spent"  # noqa: S608
+    try:
+        # Atomic by itself; inside the caller's transaction, a savepoint that a refusal undoes.
+        savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with savepoint, connection.cursor() as cursor:
+            cursor.execute(sql, params + extra_params)
+            spent = cursor.fetchone()[0]
+    except IntegrityError:
+        raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。")) from None
+    return spent == 1
 
 
 def _store_portable(

@@ -27,7 +27,9 @@ from zhongjian.voice.services.answering import (
     TokenInvalid,
     TokenUsed,
     invitation_get,
+    opened_wave,
     response_submit,
+    slip_submit,
 )
 from zhongjian.voice.services.waves import format_token
 
@@ -135,6 +137,23 @@ def answer(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     today = timezone.localdate()
+    if "submit" in request.POST and (wave := opened_wave(request.POST.get("wave"))) is not None:
+        # A slip's answers for the wave its form names: one statement looks the slip up, spends
+        # it and stores the response. Anything else (a wrong code, a closed wave, incomplete
+        # answers) goes the long way below, which says what is wrong.
+        try:
+            if slip_submit(
+                wave=wave,
+                text=text,
+                answers=_read_answers(request.POST, wave.instruments()),
+                comment=request.POST.get("comment", "")[:2000],
+                today=today,
+            ):
+                return redirect("voice:answer_done")
+        except TokenUsed as error:
+            return _refusal(request, error)
+        except ValidationError:
+            pass
     try:
         invitation = invitation_get(text=text, today=today)
     except TokenInvalid as error:
