@@ -36,6 +36,7 @@ from zhongjian.org.choices import (
 from zhongjian.org.models import Appointment, Cadre, County, Post, RetirementRule
 from zhongjian.org.rules import add_months, latest_birth_date_retiring_by, retirement_rules
 
+TIERS = tuple(Tier.values)
 AGE_BANDS: list[tuple[str, int, int | None]] = [
     ("30岁以下", 0, 30),
     ("30–34岁", 30, 35),
@@ -251,22 +252,23 @@ def _statement(
         " FROM people GROUP BY county_id, kind, establishment, band, bucket) grouped"
         " GROUP BY county_id, kind, establishment"
     )
-    # Current appointments of active cadres by county and tier: first one row per cadre and
-    # tier, then the counts. A cadre may hold posts in two tiers (兼任), and the 混编混岗 and
-    # retiring mid-level figures count people, not appointments: each cadre's flags over all
-    # its posts (window MAX) are counted on its first tier's row only. Over whole counties the
-    # people are the holders, and a cadre without a current post is a row whose tier is NULL;
-    # a narrower scope counts who holds no post in the county separately (an anti-join).
+    # Current appointments of active cadres: first one row per cadre with a flag for each tier
+    # it holds a post in and its 混编混岗 and mid-level flags over all its posts, then sums by
+    # county. So every figure counts people: a cadre holding posts in two tiers (兼任) is one
+    # person in each tier and once in the 混编混岗 and retiring figures, and no count needs
+    # DISTINCT. Over whole counties the people are the holders, and a cadre without a current
+    # post is a row without flags; a narrower scope counts who holds no post in the county
+    # separately (an anti-join).
     mid, mid_params = _in_list(MID_LEVEL_TIERS)
     admin, admin_params = _in_list(ADMINISTRATIVE_ESTABLISHMENTS)
-    whole = "OVER (PARTITION BY county_id, cadre_id)"
+    held_tiers = ", ".join(
+        f"MAX(CASE WHEN tier = %s THEN 1 ELSE 0 END) AS t{index}" for index in range(len(TIERS))
+    )
     per_cadre = (
-        "(SELECT county_id, cadre_id, tier,"  # noqa: S608
-        " ROW_NUMBER() OVER (PARTITION BY county_id, cadre_id ORDER BY tier) AS first,"
-        f" MAX(MAX(CASE WHEN tier IN ({mid}) AND required IN ({admin}) THEN 1 ELSE 0 END))"
-        f" {whole} AS mixed,"
-        f" MAX(MAX(CASE WHEN tier IN ({mid}) THEN 1 ELSE 0 END)) {whole} AS mid"
-        " FROM cur GROUP BY county_id, cadre_id, tier) t"
+        f"(SELECT county_id, cadre_id, {held_tiers},"  # noqa: S608
+        f" MAX(CASE WHEN tier IN ({mid}) AND required IN ({admin}) THEN 1 ELSE 0 END) AS mixed,"
+        f" MAX(CASE WHEN tier IN ({mid}) THEN 1 ELSE 0 END) AS mid"
+        " FROM cur GROUP BY county_id, cadre_id) t"
     )
     joined = (
         f"FROM {per_cadre} JOIN {holders} h ON h.id = t.cadre_id AND h.county_id = t.county_id"
@@ -274,13 +276,15 @@ def _statement(
         else f"FROM people h LEFT JOIN {per_cadre}"
         " ON t.cadre_id = h.id AND t.county_id = h.county_id"
     )
+    tier_sums = ", ".join(f"SUM(t.t{index})" for index in range(len(TIERS)))
     tiers = (
-        "SELECT 'tier', h.county_id, t.tier, '', COUNT(*),"
-        " SUM(CASE WHEN t.first = 1 AND h.establishment = %s THEN t.mixed ELSE 0 END),"
-        f" SUM(CASE WHEN t.first = 1 AND t.mid = 1 AND h.bucket <= {RETIRING_YEARS}"
-        f" THEN 1 ELSE 0 END), {padding(3)} {joined} GROUP BY h.county_id, t.tier"
+        "SELECT 'tiers', h.county_id, '', '', COUNT(*) FILTER (WHERE t.cadre_id IS NULL),"
+        " SUM(CASE WHEN h.establishment = %s THEN t.mixed ELSE 0 END),"
+        f" SUM(CASE WHEN t.mid = 1 AND h.bucket <= {RETIRING_YEARS} THEN 1 ELSE 0 END),"
+        f" {tier_sums}, {padding(3 + len(TIERS))} {joined} GROUP BY h.county_id"
     )
-    params += [Establishment.PUBLIC_INSTITUTION.value, *mid_params, *admin_params, *mid_params]
+    params += [Establishment.PUBLIC_INSTITUTION.value, *TIERS, *mid_params, *admin_params]
+    params += mid_params
     parts = [cadres, tiers]
     if sources.holders is not None:
         parts.append(
@@ -349,12 +353,15 @@ def _run(
                 found.totals[name] += value
             found.by_kind[key] += values[0]
             found.by_establishment[establishment] += values[0]
-        elif part == "tier" and key is None:  # active cadres holding no current post
+        elif part == "tier":  # active cadres holding no current post (a narrower scope)
             found.totals["no_post"] += values[0]
-        elif part == "tier":
-            found.by_tier[key] = values[0]
+        elif part == "tiers":
+            found.totals["no_post"] += values[0]
             found.mixed += values[1]
             found.retiring_mid += values[2]
+            for tier, value in zip(TIERS, values[3 : 3 + len(TIERS)], strict=True):
+                if value:
+                    found.by_tier[tier] = found.by_tier.get(tier, 0) + value
         else:
             found.posts = (values[0], values[1], values[2], values[3])
     return counts
