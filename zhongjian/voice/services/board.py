@@ -36,7 +36,6 @@ COMMENT_LIMIT = 20  # comments per person and day
 # A day, not an hour: the counter (a keyed hash of the user, in the cache only) then says no
 # more than "wrote today", while a post's time is kept to the hour.
 DAY = 24 * 3600
-AUDIT_SUMMARY_LENGTH = 255  # AuditLog.summary
 
 
 def _hour(at: datetime.datetime | None) -> datetime.datetime:
@@ -189,8 +188,8 @@ def reply_update(
     """Replaces the text of an official reply on a published post of the actor's county.
 
     The replaced text is kept (OfficialReplyRevision: the text, when it was written, who
-    replaced it and when) and the edit is audited with the beginning of the replaced text;
-    readers see the current text marked 已修改 with the time of the edit.
+    replaced it and when) and the edit is audited naming the post and the revision, not the
+    text; readers see the current text marked 已修改 with the time of the edit.
     """
     _require(actor, (Role.ORG_DEPARTMENT,))
     body = _check_length(body, label=_("答复"), low=2, high=5000)
@@ -218,15 +217,15 @@ def reply_update(
     reply.edited_at = when
     full_clean(reply)
     reply.save(update_fields=["body", "edited_at"])
-    head = _("修改答复（帖子 %(post)s），原文：") % {"post": reply.post_id}
-    previous = revision.previous_body
-    room = AUDIT_SUMMARY_LENGTH - len(head)
+    # The auditor sees that a reply changed and where its old text is kept, not the text: an
+    # audit summary names no business content.
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         object_type="voice_board_reply",
         object_id=reply.pk,
-        summary=head + (previous if len(previous) <= room else previous[: room - 1] + "…"),
+        summary=_("修改答复（帖子 %(post)s），原文存于修改记录 %(revision)s")
+        % {"post": reply.post_id, "revision": revision.pk},
     )
     return reply
 
