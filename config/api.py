@@ -5,14 +5,17 @@ A caller authenticates with a personal API token (`Authorization: Bearer zj_…`
 `{"detail": "…", "errors": [...]}` with a 4xx status.
 """
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import _csrf_needed
 from ninja.security import HttpBearer, django_auth
 
 from zhongjian.accounts.services import token_authenticate
@@ -41,6 +44,21 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError
         request.user = user
         return user
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from ninja's own template and static files, which the settings list as
+    directories (ninja is not an installed app, see NINJA_DIR): ninja itself would fall back to
+    a page that loads Swagger UI from a CDN, which the CSP refuses."""
+
+    def render_page(self, request: HttpRequest, api: "NinjaAPI", **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
 
 
 class ZhongjianAPI(NinjaAPI):
@@ -86,9 +104,9 @@ api = ZhongjianAPI(
     ),
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
-    # Swagger UI from the app's own static files (ninja is an installed app), and no call to the
-    # public validator badge: the docs page reaches no outside address.
-    docs=Swagger(settings={"validatorUrl": None}),
+    # Swagger UI from ninja's own static files, and no call to the public validator badge: the
+    # docs page reaches no outside address.
+    docs=LocalSwagger(settings={"validatorUrl": None}),
 )
 
 

@@ -1,7 +1,8 @@
 """Column specifications of the four import kinds and the validator that turns rows into records."""
 
+import contextlib
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -640,7 +641,7 @@ SPECS: dict[str, KindSpec] = {
 }
 
 
-def validate_rows(
+def validate_stream(
     *,
     kind: str,
     header: Iterable[object],
@@ -649,14 +650,12 @@ def validate_rows(
     max_errors: int = DEFAULT_MAX_ERRORS,
     progress: Progress | None = None,
     estimated_rows: int | None = None,
-) -> ValidationResult:
+) -> tuple[ValidationResult, Iterator[ParsedRow]]:
     """
-    Check every row of a file of `kind` and return the typed records with all problems found:
-    missing or doubled columns, bad cells, values that contradict each other, keys repeated in
-    the file. Unknown columns are ignored with a warning. At most `max_errors` problems are kept;
-    the rest are counted. A FileError raised while reading the rows ends the check as an error.
-    `progress`, if given, is called every PROGRESS_EVERY rows with the rows read so far and
-    `estimated_rows`.
+    The streaming form of `validate_rows`: the header is checked at once, and the valid rows come
+    one at a time from the returned iterator while RESULT collects the problems of the rows read
+    so far (all of them once the iterator is exhausted). RESULT.rows stays empty; what the check
+    keeps per row is the keys that must be unique in the file, not the row.
     """
     spec = SPECS[kind]
     result = ValidationResult(kind=kind)
@@ -691,52 +690,141 @@ def validate_rows(
         for column in spec.columns
         if column.required_unless and (column.key in shown or column.required_unless in shown)
     ]
-    try:
-        for read, (number, cells) in enumerate(rows, start=1):
-            if progress is not None and read % PROGRESS_EVERY == 0:
-                progress(read, estimated_rows)
-            values, problems = _parse_row(parsers, cells, context)
-            if values is None:
-                continue  # blank apart from spaces
-            result.data_rows += 1
-            current["who"] = str(values.get("name") or values.get("staff_no") or "")
-            for key, message in problems.items():
-                report(message, number, key)
-            failed = set(problems)
-            values.update(missing_defaults)
-            for column in stand_ins:
-                other = column.required_unless
-                if (
-                    values.get(column.key) is None
-                    and values.get(other) is None
-                    and column.key not in failed
-                    and other not in failed
-                ):
-                    report(
-                        _("不能为空（「%(label)s」和「%(other)s」至少填写一项）")
-                        % {"label": column.label, "other": spec.by_key[other].label},
-                        number,
-                        column.key,
-                    )
-                    failed.add(column.key)
-            for rule in spec.rules:
-                for key, message in rule(values, context.today):
+
+    def valid_rows() -> Iterator[ParsedRow]:
+        valid = 0
+        # Units are checked for loops of 上级单位代码 once the file is read; a county has a few
+        # hundred of them.
+        units: list[ParsedRow] | None = [] if kind == ImportKind.UNITS else None
+        try:
+            for read, (number, cells) in enumerate(rows, start=1):
+                if progress is not None and read % PROGRESS_EVERY == 0:
+                    progress(read, estimated_rows)
+                values, problems = _parse_row(parsers, cells, context)
+                if values is None:
+                    continue  # blank apart from spaces
+                result.data_rows += 1
+                current["who"] = str(values.get("name") or values.get("staff_no") or "")
+                for key, message in problems.items():
                     report(message, number, key)
-                    failed.add(key)
-            _check_unique(spec, values, failed, first_seen, number, report)
-            if failed:
-                continue
-            if all(values[key] == example[key] for key in shown):
-                report(_("这是导入模板自带的示例行；请删除后再导入"), number)
-                continue
-            result.rows.append(ParsedRow(number=number, values=values))
-    except FileError as error:
-        report(error.message)
-    if not result.rows and not result.error_count:
-        report(_("表头下面没有数据行；请在表头下逐行填写后再导入"))
-    if kind == ImportKind.UNITS:
-        _check_unit_cycles(result.rows, report)
+                failed = set(problems)
+                values.update(missing_defaults)
+                for column in stand_ins:
+                    other = column.required_unless
+                    if (
+                        values.get(column.key) is None
+                        and values.get(other) is None
+                        and column.key not in failed
+                        and other not in failed
+                    ):
+                        report(
+                            _("不能为空（「%(label)s」和「%(other)s」至少填写一项）")
+                            % {"label": column.label, "other": spec.by_key[other].label},
+                            number,
+                            column.key,
+                        )
+                        failed.add(column.key)
+                for rule in spec.rules:
+                    for key, message in rule(values, context.today):
+                        report(message, number, key)
+                        failed.add(key)
+                _check_unique(spec, values, failed, first_seen, number, report)
+                if failed:
+                    continue
+                if all(values[key] == example[key] for key in shown):
+                    report(_("这是导入模板自带的示例行；请删除后再导入"), number)
+                    continue
+                valid += 1
+                row = ParsedRow(number=number, values=values)
+                if units is not None:
+                    units.append(row)
+                yield row
+        except FileError as error:
+            report(error.message)
+        if not valid and not result.error_count:
+            report(_("表头下面没有数据行；请在表头下逐行填写后再导入"))
+        if units is not None:
+            _check_unit_cycles(units, report)
+
+    return result, valid_rows()
+
+
+def validate_rows(
+    *,
+    kind: str,
+    header: Iterable[object],
+    rows: Iterable[Row],
+    today: datetime.date | None = None,
+    max_errors: int = DEFAULT_MAX_ERRORS,
+    progress: Progress | None = None,
+    estimated_rows: int | None = None,
+) -> ValidationResult:
+    """
+    Check every row of a file of `kind` and return the typed records with all problems found:
+    missing or doubled columns, bad cells, values that contradict each other, keys repeated in
+    the file. Unknown columns are ignored with a warning. At most `max_errors` problems are kept;
+    the rest are counted. A FileError raised while reading the rows ends the check as an error.
+    `progress`, if given, is called every PROGRESS_EVERY rows with the rows read so far and
+    `estimated_rows`.
+    """
+    result, valid = validate_stream(
+        kind=kind,
+        header=header,
+        rows=rows,
+        today=today,
+        max_errors=max_errors,
+        progress=progress,
+        estimated_rows=estimated_rows,
+    )
+    result.rows = list(valid)
     return result
+
+
+@contextlib.contextmanager
+def validating(
+    *,
+    kind: str,
+    source: Source,
+    filename: str = "",
+    sheet: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int | None = None,
+    today: datetime.date | None = None,
+    max_errors: int = DEFAULT_MAX_ERRORS,
+    progress: Progress | None = None,
+) -> Iterator[tuple[ValidationResult, Iterator[ParsedRow]]]:
+    """Open an uploaded .xlsx or .csv and validate it as `kind` as `validate_stream` does, while
+    the file stays open; a file that cannot be opened gives its error and no rows."""
+    matcher = SPECS[kind].matcher
+    with contextlib.ExitStack() as stack:
+        try:
+            table = stack.enter_context(
+                open_table(
+                    source=source,
+                    filename=filename,
+                    is_header=matcher.is_known,
+                    sheet=sheet,
+                    max_bytes=max_bytes,
+                    max_rows=max_rows,
+                )
+            )
+        except FileError as error:
+            failed = ValidationResult(
+                kind=kind, errors=[Problem(message=error.message)], error_count=1
+            )
+            yield failed, iter(())
+            return
+        result, valid = validate_stream(
+            kind=kind,
+            header=table.header,
+            rows=table.rows,
+            today=today,
+            max_errors=max_errors,
+            progress=progress,
+            estimated_rows=table.estimated_rows,
+        )
+        _describe_source(result, table)
+        yield result, valid
 
 
 def validate_file(
@@ -752,29 +840,19 @@ def validate_file(
     progress: Progress | None = None,
 ) -> ValidationResult:
     """Read an uploaded .xlsx or .csv and validate it as `kind`; file problems become errors."""
-    matcher = SPECS[kind].matcher
-    try:
-        with open_table(
-            source=source,
-            filename=filename,
-            is_header=matcher.is_known,
-            sheet=sheet,
-            max_bytes=max_bytes,
-            max_rows=max_rows,
-        ) as table:
-            result = validate_rows(
-                kind=kind,
-                header=table.header,
-                rows=table.rows,
-                today=today,
-                max_errors=max_errors,
-                progress=progress,
-                estimated_rows=table.estimated_rows,
-            )
-            _describe_source(result, table)
-            return result
-    except FileError as error:
-        return ValidationResult(kind=kind, errors=[Problem(message=error.message)], error_count=1)
+    with validating(
+        kind=kind,
+        source=source,
+        filename=filename,
+        sheet=sheet,
+        max_bytes=max_bytes,
+        max_rows=max_rows,
+        today=today,
+        max_errors=max_errors,
+        progress=progress,
+    ) as (result, valid):
+        result.rows = list(valid)
+    return result
 
 
 def _describe_source(result: ValidationResult, table: Table) -> None:
@@ -921,6 +999,8 @@ def _check_unique(
             continue
         # A key of one column is its value: no tuple per row to keep until the file is read.
         identity = values.get(keys[0]) if len(keys) == 1 else tuple(values.get(k) for k in keys)
+        if identity.__class__ is IdNumber:
+            identity = identity.number  # type: ignore[union-attr]  (the text, not the record)
         if identity is None or (len(keys) > 1 and None in identity):  # type: ignore[operator]
             continue
         first = seen.setdefault(identity, number)

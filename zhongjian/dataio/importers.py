@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongjian.core.bulk import new_instance
 from zhongjian.core.crypto import encrypt_texts
-from zhongjian.dataio.columns import SPECS, ImportKind, KindSpec, ParsedRow, Problem
+from zhongjian.dataio.columns import (
+    DEFAULT_MAX_ERRORS,
+    SPECS,
+    ImportKind,
+    KindSpec,
+    ParsedRow,
+    Problem,
+)
 from zhongjian.dataio.parsers import IdNumber, mask_id_number
 from zhongjian.org import validation
 from zhongjian.org.models import Appointment, Cadre, County, Post, Unit
@@ -52,10 +59,15 @@ class Importer:
     `plan` reads the registry, reports rows that contradict it as errors and decides which rows
     create, update or leave objects unchanged; `write` carries the plan out. Both run in the
     caller's transaction, so that nothing changes in between.
+
+    An importer whose STREAMS is true also plans a file in chunks of rows (`start`, then
+    `plan_chunk` for each chunk, then `finish`), and `write` and `forget` after each, so that
+    only a chunk's rows and objects are held at a time; its counts run over the whole file.
     """
 
     kind: ClassVar[str]
     object_type: ClassVar[str]
+    streams: ClassVar[bool] = False
 
     def __init__(
         self, *, county: County, columns: dict[str, str], compare_ids: bool = False
@@ -66,7 +78,9 @@ class Importer:
         self.compare_ids = compare_ids
         self.county = county
         self.columns = columns
+        # The first DEFAULT_MAX_ERRORS problems, and how many there are in all.
         self.errors: list[Problem] = []
+        self.error_count = 0
         self.changes: list[str] = []
         self.create: list[Model] = []
         self.update: list[tuple[Model, list[str]]] = []
@@ -81,8 +95,13 @@ class Importer:
         return len(self.update)
 
     def error(self, row: ParsedRow, key: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) >= DEFAULT_MAX_ERRORS:
+            return
         label = self.columns.get(key) or SPECS[self.kind].by_key[key].label
-        self.errors.append(Problem(message=message, row=row.number, column=label))
+        # Whom the row is about, as the file's own problems name them.
+        who = str(row.values.get("name") or row.values.get("staff_no") or "")
+        self.errors.append(Problem(message=message, row=row.number, column=label, who=who))
 
     def note(self, row: ParsedRow, template: Promise, **params: object) -> None:
         """Add a line to the preview of changes; only the first MAX_CHANGES_SHOWN are kept, and
@@ -361,31 +380,66 @@ class CadreImporter(Importer):
     RECORD = ("pk", "staff_no", "id_number_hash", "unit_id", *FIELDS)
     POSITION: ClassVar[dict[str, int]] = {name: index for index, name in enumerate(RECORD)}
 
+    streams = True
+
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
+        """Plan the whole file at once: `start`, one chunk, `finish`."""
+        self.start()
+        self.plan_chunk(rows, progress)
+        self.finish()
+
+    def start(self) -> None:
+        """Read what matching needs of the registry: every cadre of the county, once."""
         # Cadres whose ID number is to be (re)written, and the number, encrypted by `write`.
         self.to_encrypt: list[tuple[Cadre, str]] = []
-        units = _units_by_code(self.county)
-        units_by_name = _units_by_name(self.county)
-        by_staff_no: dict[object, tuple[Any, ...]] = {}
-        by_hash: dict[str, tuple[Any, ...]] = {}
+        # New cadres of rows with only an ID number: their staff numbers are drawn by `finish`,
+        # when every number of the file is known, so that none is one the file uses further on.
+        self.unnumbered: list[tuple[Cadre, IdNumber | None]] = []
+        # Generated-looking staff numbers the file gives, which a drawn number must avoid.
+        self.prefixed: set[str] = set()
+        self.written_created = self.written_updated = 0
+        self.units = _units_by_code(self.county)
+        self.units_by_name = _units_by_name(self.county)
+        self.by_staff_no: dict[object, tuple[Any, ...]] = {}
+        self.by_hash: dict[str, tuple[Any, ...]] = {}
         registered = Cadre.objects.filter(county=self.county).values_list(*self.RECORD)
         for record in registered.iterator(chunk_size=LOOKUP_CHUNK):
-            by_staff_no[record[1]] = record
+            self.by_staff_no[record[1]] = record
             if record[2]:
-                by_hash[record[2]] = record
+                self.by_hash[record[2]] = record
         # The ID number gives the birth date and gender where the file has no such column.
         given = {key for key in self.FIELDS if self.present(key)}
         if self.present("id_number"):
             given |= {"birth_date", "gender"}
-        fields = [key for key in self.FIELDS if key in given]
-        new_staff_nos = iter(self._staff_numbers(rows))
-        claimed: dict[int, int] = {}
+        self.fields = [key for key in self.FIELDS if key in given]
+        # Registered cadres already matched by a row: their key → that row's number.
+        self.claimed: dict[int, int] = {}
+
+    @property
+    def created(self) -> int:
+        return self.written_created + len(self.create) + len(self.unnumbered)
+
+    @property
+    def updated(self) -> int:
+        return self.written_updated + len(self.update)
+
+    def plan_chunk(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
+        """Match ROWS (the next rows of the file, in order) and plan their writes.
+
+        Matching is against the registry as `start` read it, so that what earlier chunks wrote
+        does not change how later rows match; rows repeating a key of the file were refused by
+        the validator already.
+        """
+        units, units_by_name, claimed = self.units, self.units_by_name, self.claimed
+        by_staff_no, by_hash, fields = self.by_staff_no, self.by_hash, self.fields
         pending: list[tuple[ParsedRow, int, dict[str, object], str | None]] = []
         for index, row in enumerate(rows):
             if progress is not None and index % 5000 == 0:
                 progress(index, len(rows))
             values = row.values
             staff_no = values["staff_no"]
+            if staff_no and str(staff_no).startswith(GENERATED_STAFF_PREFIX):
+                self.prefixed.add(str(staff_no))
             id_number = values["id_number"]
             digest = id_number_hash(id_number.number) if isinstance(id_number, IdNumber) else None
             if values.get("unit_code"):
@@ -410,9 +464,13 @@ class CadreImporter(Importer):
                 continue
             record = by_staff or by_id
             if record is None:
-                self.create.append(
-                    self._new_cadre(values, unit, staff_no or next(new_staff_nos), digest)
-                )
+                cadre = self._new_cadre(values, unit, staff_no, digest)
+                if staff_no:
+                    self.create.append(cadre)
+                    if digest:
+                        self.to_encrypt.append((cadre, id_number.number))  # type: ignore[union-attr]
+                else:
+                    self.unnumbered.append((cadre, id_number if digest else None))  # type: ignore[arg-type]
                 self.note(row, _("新增干部「%(name)s」"), name=values["name"])
                 continue
             if record[0] in claimed:
@@ -446,19 +504,31 @@ class CadreImporter(Importer):
                 self.unchanged += 1
         self._plan_updates(pending)
 
-    def _staff_numbers(self, rows: Sequence[ParsedRow]) -> list[str]:
-        """Fresh staff numbers (ZJ000001, …) for the rows that give only an ID number."""
-        wanted = sum(1 for row in rows if not row.values["staff_no"])
-        if not wanted:
-            return []
+    def finish(self) -> None:
+        """Give the new cadres of rows without a staff number theirs (ZJ000001, …), in row order,
+        skipping the county's and the file's."""
+        if not self.unnumbered:
+            return
         taken = set(
             Cadre.objects.filter(
                 county=self.county, staff_no__startswith=GENERATED_STAFF_PREFIX
             ).values_list("staff_no", flat=True)
         )
-        taken.update(str(row.values["staff_no"]) for row in rows if row.values["staff_no"])
+        taken |= self.prefixed
         numbers = (f"{GENERATED_STAFF_PREFIX}{n:06d}" for n in itertools.count(1))
-        return list(itertools.islice((n for n in numbers if n not in taken), wanted))
+        fresh = (number for number in numbers if number not in taken)
+        for (cadre, id_number), staff_no in zip(self.unnumbered, fresh, strict=False):
+            cadre.staff_no = staff_no
+            self.create.append(cadre)
+            if id_number is not None:
+                self.to_encrypt.append((cadre, id_number.number))
+        self.unnumbered = []
+
+    def forget(self) -> None:
+        """Drop the planned objects (written, or never to be), keeping their counts."""
+        self.written_created += len(self.create)
+        self.written_updated += len(self.update)
+        self.create, self.update, self.to_encrypt = [], [], []
 
     def _new_cadre(
         self, values: dict[str, object], unit: Unit, staff_no: object, digest: str | None
@@ -467,18 +537,19 @@ class CadreImporter(Importer):
             Cadre,
             county_id=self.county.pk,
             unit_id=unit.pk,
-            staff_no=staff_no,
+            staff_no=staff_no or "",
             rank=values["rank"] or "",
             **{key: values[key] for key in self.FIELDS if key != "rank"},
         )
         if digest:
-            self._set_id(cadre, values["id_number"], digest)  # type: ignore[arg-type]
+            # The parser has normalised the number already; org.services._set_id_number does the
+            # same assignments for single writes. The encryption waits for `write`: a check (dry
+            # run) writes nothing and need not encrypt anything.
+            cadre.id_number_hash = digest
+            cadre.id_number_masked = mask_id_number(values["id_number"].number)  # type: ignore[union-attr]
         return cadre
 
     def _set_id(self, cadre: Cadre, id_number: IdNumber, digest: str) -> None:
-        # The parser has normalised the number already; org.services._set_id_number does the
-        # same three assignments for single writes. The encryption waits for `write`: a check
-        # (dry run) writes nothing and need not encrypt anything.
         self.to_encrypt.append((cadre, id_number.number))
         cadre.id_number_hash = digest
         cadre.id_number_masked = mask_id_number(id_number.number)

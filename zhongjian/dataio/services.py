@@ -3,10 +3,11 @@
 import contextlib
 import datetime
 import gc
+import itertools
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +24,10 @@ from zhongjian.core.models import AuditAction
 from zhongjian.dataio.columns import (
     DEFAULT_MAX_ERRORS,
     ImportKind,
+    ParsedRow,
     Problem,
     ValidationResult,
-    validate_file,
+    validating,
 )
 from zhongjian.dataio.importers import IMPORTERS, sorted_problems
 from zhongjian.dataio.models import FINAL_STATUSES, ImportJob, ImportStatus
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 MEGABYTE = 1024 * 1024
 SQLITE_LARGE_IMPORT = 10_000
 SQLITE_IMPORT_CACHE_KB = 64 * 1024
+# Rows an import that streams reads, checks, matches and writes at a time.
+IMPORT_CHUNK = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -76,37 +80,96 @@ def import_rows(
     dry_run: bool,
     reference: object = "",
     progress: Callable[[int, int], None] | None = None,
+    rows: Iterable[ParsedRow] | None = None,
 ) -> ImportOutcome:
     """Check validated rows against COUNTY's registry and, unless DRY_RUN, write them.
 
-    Rows that contradict the registry (a unit, post or staff number that does not exist there, a
-    post's headcount exceeded …) become row/column errors beside the file's own. Any error, and
-    nothing is written; otherwise everything is written in one transaction with one audit row per
-    created or changed object and one summary row (action `import`, object REFERENCE) — none at
-    all when nothing changed.
+    ROWS are RESULT.rows unless given: the iterator of `validate_stream`, which adds the file's
+    problems to RESULT as it reads. Rows that contradict the registry (a unit, post or staff
+    number that does not exist there, a post's headcount exceeded …) become row/column errors
+    beside the file's own. Any error, and nothing is written; otherwise everything is written in
+    one transaction with one audit row per created or changed object and one summary row (action
+    `import`, object REFERENCE) — none at all when nothing changed.
+
+    An importer that streams (cadres) plans and writes IMPORT_CHUNK rows at a time while the
+    file is read, inside the one transaction: once any problem turns up it writes no more but
+    goes on checking to the last row, and the transaction is rolled back at the end, so that a
+    refused file leaves nothing behind and every problem of it is reported.
     """
     outcome = ImportOutcome(result=result)
     importer = IMPORTERS[result.kind](
         county=county, columns=result.columns, compare_ids=not dry_run
     )
-    if connection.vendor == "sqlite" and len(result.rows) > SQLITE_LARGE_IMPORT:
-        # SQLite keeps 2 MB of pages per connection by default; a large import touches tens of
-        # megabytes of table and index pages and would spill them to disk again and again.
-        # The connection is closed after the request, job or command.
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KB}")
+    source: Iterable[ParsedRow] = result.rows if rows is None else rows
+    state = {"planned": 0, "written": False, "cache": False}
+
+    def clean() -> bool:
+        return result.error_count == 0 and importer.error_count == 0
+
+    def flush() -> None:
+        """Write what the importer has planned while the file is clean; then forget it."""
+        # What is planned and not yet written: a streaming importer's objects of this chunk;
+        # any other importer counts in its own way (上级任务 rows write several objects each).
+        if importer.streams:
+            planned = bool(importer.create or importer.update)
+        else:
+            planned = bool(importer.created or importer.updated)
+        if not dry_run and clean() and planned:
+            if (
+                connection.vendor == "sqlite"
+                and state["planned"] > SQLITE_LARGE_IMPORT
+                and not state["cache"]
+            ):
+                # SQLite keeps 2 MB of pages per connection by default; a large import touches
+                # tens of megabytes of table and index pages and would spill them to disk again
+                # and again. The connection is closed after the request, job or command.
+                with connection.cursor() as cursor:
+                    cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KB}")
+                state["cache"] = True
+            importer.write(actor=actor)
+            state["written"] = True
+        if importer.streams:
+            importer.forget()
+
     with transaction.atomic():
         # A problem of the file as a whole (a missing column, an unreadable file) leaves the
-        # rows without the values the registry checks need.
-        if not any(problem.row is None for problem in result.errors):
-            importer.plan(result.rows, progress)
-        outcome.error_count = result.error_count + len(importer.errors)
+        # rows without the values the registry checks need: the file is only checked.
+        if any(problem.row is None for problem in result.errors):
+            for _row in source:
+                pass
+        elif importer.streams:
+            importer.start()
+            iterator = iter(source)
+            while chunk := list(itertools.islice(iterator, IMPORT_CHUNK)):
+                state["planned"] += len(chunk)
+                importer.plan_chunk(chunk)
+                flush()
+            if progress is not None:
+                progress(state["planned"], state["planned"])
+            importer.finish()
+            flush()
+        else:
+            whole = list(source)
+            state["planned"] = len(whole)
+            if progress is not None:
+                progress(0, len(whole))
+            importer.plan(whole, progress)
+            flush()
+        file_problem = any(problem.row is None for problem in result.errors)
+        if file_problem:
+            # Damage found further down the file: as above, the registry checks do not count.
+            importer.errors, importer.error_count = [], 0
+        outcome.error_count = result.error_count + importer.error_count
         outcome.errors = sorted_problems([*result.errors, *importer.errors])[:DEFAULT_MAX_ERRORS]
-        outcome.created, outcome.updated = importer.created, importer.updated
-        outcome.unchanged = importer.unchanged
-        outcome.changes = importer.changes
-        if outcome.ok and not dry_run and (importer.created or importer.updated):
-            importer.write(actor=actor)
+        if not file_problem:
+            outcome.created, outcome.updated = importer.created, importer.updated
+            outcome.unchanged = importer.unchanged
+            outcome.changes = importer.changes
+        if not outcome.ok:
+            if state["written"]:
+                # Chunks written before the first problem turned up.
+                transaction.set_rollback(True)
+        elif not dry_run and (outcome.created or outcome.updated):
             audit_record(
                 actor=actor,
                 action=AuditAction.IMPORT,
@@ -117,9 +180,9 @@ def import_rows(
                     _("%(kind)s：新增 %(created)d，更新 %(updated)d，未变 %(unchanged)d")
                     % {
                         "kind": ImportKind(result.kind).label,
-                        "created": importer.created,
-                        "updated": importer.updated,
-                        "unchanged": importer.unchanged,
+                        "created": outcome.created,
+                        "updated": outcome.updated,
+                        "unchanged": outcome.unchanged,
                     }
                 ),
             )
@@ -183,8 +246,9 @@ def import_file(
     def report(phase: str) -> Callable[[int, int | None], None]:
         return lambda done, total: checked(phase, done, total)
 
-    with _collector_paused():
-        result = validate_file(
+    with (
+        _collector_paused(),
+        validating(
             kind=kind,
             source=source,
             filename=filename,
@@ -192,12 +256,15 @@ def import_file(
             max_bytes=max_bytes,
             max_rows=max_rows,
             progress=report("read"),
-        )
-        checked("match", 0, len(result.rows))
+        ) as (result, rows),
+    ):
+        # The rows are read, checked, matched and written as they come: no row is held beyond
+        # its chunk, and the file is read once.
         return import_rows(
             actor=actor,
             county=county,
             result=result,
+            rows=rows,
             dry_run=dry_run,
             reference=reference,
             progress=report("match"),
@@ -355,16 +422,11 @@ def _record(job: ImportJob, outcome: ImportOutcome) -> None:
     job.encoding = result.encoding or ""
     job.rows = result.data_rows
     job.error_count = outcome.error_count
-    # Problems found against the registry are about valid rows, whose names are known.
-    who_by_row = {
-        row.number: str(row.values.get("name") or row.values.get("staff_no") or "")
-        for row in result.rows
-    }
     job.errors = [
         {
             "row": p.row,
             "column": p.column and _storable(p.column),
-            "who": _storable(p.who or who_by_row.get(p.row, "")),
+            "who": _storable(p.who),
             "message": _storable(p.message),
             "text": _storable(str(p)),
         }
