@@ -209,3 +209,26 @@ class WorkloadRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} {self.value}（{self.effective_from} 起）"
+
+
+class DataStamp(models.Model):
+    """A token that changes whenever an input of a county's workload figures changes.
+
+    Database triggers (migration 0004) replace a county's token in every transaction that adds,
+    removes or changes a receipt, a demand, an organ, an overtime week, a rule, a unit or a
+    cadre's unit, status or start date of that county, whoever writes (a page, an import, the
+    admin, a shell, another process); COUNTY_KEY 0 is the national rules. The dashboard caches its
+    figures under the tokens it read (`selectors.cached_workload_dashboard`). Tokens are random,
+    not counters, so that a restored backup or a rolled-back transaction never brings back a
+    token that once stood for other figures.
+    """
+
+    county_key = models.BigIntegerField(primary_key=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("减负数据版本")
+        verbose_name_plural = _("减负数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.county_key}:{self.token}"
