@@ -186,7 +186,7 @@ def test_a_county_without_a_stamp_row_gets_a_fresh_token(personas: Personas) -> 
     one (never a fixed value that might once have stood for other figures)."""
     from zhongjian.workload.models import DataStamp
 
-    DataStamp.objects.filter(county_key=personas.county.pk).delete()
+    DataStamp.objects.filter(county_id=personas.county.pk).delete()
     first = data_stamp(personas.county.pk)
-    DataStamp.objects.filter(county_key=personas.county.pk).delete()
+    DataStamp.objects.filter(county_id=personas.county.pk).delete()
     assert data_stamp(personas.county.pk) != first

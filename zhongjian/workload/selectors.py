@@ -906,15 +906,14 @@ def data_stamp(county_id: int) -> str:
     fresh random token here, never a fixed 'none' that might once have stood for other figures.
     """
     keys = (county_id, NATIONAL_STAMP)
-    found = dict(DataStamp.objects.filter(county_key__in=keys).values_list("county_key", "token"))
+    stamps = DataStamp.objects.filter(county_id__in=keys)
+    found = dict(stamps.values_list("county_id", "token"))
     if len(found) < len(keys):
         DataStamp.objects.bulk_create(
-            [DataStamp(county_key=key, token=uuid.uuid4().hex) for key in keys if key not in found],
+            [DataStamp(county_id=key, token=uuid.uuid4().hex) for key in keys if key not in found],
             ignore_conflicts=True,
         )
-        found = dict(
-            DataStamp.objects.filter(county_key__in=keys).values_list("county_key", "token")
-        )
+        found = dict(stamps.values_list("county_id", "token"))
     return f"{found[county_id]}.{found[NATIONAL_STAMP]}"
 
 

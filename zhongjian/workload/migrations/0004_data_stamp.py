@@ -13,6 +13,7 @@ county's other writers. SQLite runs one writer at a time anyway: plain row
 triggers. Tokens are random (see the model).
 """
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 # Table → the columns whose change changes a figure (besides county_id, always watched).
@@ -56,9 +57,9 @@ BEGIN
     -- trigger fires for every row; most rows of a large import find the setting and stop).
     IF current_setting('zhongjian.workload_stamp_' || key, true) IS DISTINCT FROM 'y' THEN
         PERFORM set_config('zhongjian.workload_stamp_' || key, 'y', true);
-        INSERT INTO workload_datastamp (county_key, token)
+        INSERT INTO workload_datastamp (county_id, token)
         VALUES (key, md5(random()::text || clock_timestamp()::text))
-        ON CONFLICT (county_key) DO UPDATE SET token = EXCLUDED.token;
+        ON CONFLICT (county_id) DO UPDATE SET token = EXCLUDED.token;
     END IF;
 END;
 $$ LANGUAGE plpgsql;
@@ -80,7 +81,7 @@ $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION workload_stamp_truncated() RETURNS trigger AS $$
 BEGIN
     UPDATE workload_datastamp
-    SET token = md5(random()::text || clock_timestamp()::text || county_key::text);
+    SET token = md5(random()::text || clock_timestamp()::text || county_id::text);
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -122,9 +123,9 @@ def pg_backward() -> str:
 
 def _sqlite_bump(row: str) -> str:
     return (
-        "INSERT INTO workload_datastamp (county_key, token) "
+        "INSERT INTO workload_datastamp (county_id, token) "
         f"VALUES (COALESCE({row}.county_id, 0), lower(hex(randomblob(16)))) "
-        "ON CONFLICT (county_key) DO UPDATE SET token = excluded.token;"
+        "ON CONFLICT (county_id) DO UPDATE SET token = excluded.token;"
     )
 
 
@@ -179,12 +180,25 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="DataStamp",
             fields=[
-                ("county_key", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("token", models.CharField(max_length=32)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.county",
+                    ),
+                ),
             ],
             options={
                 "verbose_name": "减负数据版本",
                 "verbose_name_plural": "减负数据版本",
+                "constraints": [
+                    models.UniqueConstraint(fields=("county",), name="workload_datastamp_once_per_county")
+                ],
             },
         ),
         migrations.RunPython(forward, backward),
