@@ -18,6 +18,7 @@ the database (default: the shared benchmark database).
 import datetime
 import gc
 import logging
+import os
 import statistics
 import time
 from decimal import Decimal
@@ -290,6 +291,7 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     print(f"garbage collector: {gc.get_freeze_count()} loaded objects frozen, as config/wsgi.py")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     # The page caches the figures under the county's data stamp: "cold" is the load just after
     # a committed write to a receipt (the figures computed again), "warm" a load after an
     # earlier one on unchanged data. Their writes and earlier loads run untimed before each call.
