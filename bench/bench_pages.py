@@ -9,7 +9,10 @@ with the queries every page pays whatever it shows.
 
 Pages: the roster (plain and filtered + sorted), the vacancy board, selections, the bench board,
 departures; a wave's report by unit, the trend across waves, a wave's comments; the workload
-dashboard and a unit's workload page; the counselor's case list and the care overview. The
+dashboard (twice: warm, figures from the cache on unchanged data, as on every load but the
+first after a change; cold, just after a committed write to a receipt changed the county's data
+stamp, so the figures are computed and cached again; the target applies to the warm load) and a
+unit's workload page; the counselor's case list and the care overview. The
 province is built by `generator.build_demo` alone, without the demo's pipeline, voice, care and
 workload history: the set-up adds that history to the measured county once (the demo
 extensions, with the demo's seed and the benchmark's day), so that every page has rows.
@@ -26,7 +29,16 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from bench.common import ROUNDS, TODAY, ensure_province, interleaved, p95, setup_django, verdict
+from bench.common import (
+    ROUNDS,
+    TODAY,
+    ReceiptToggle,
+    ensure_province,
+    interleaved,
+    p95,
+    setup_django,
+    verdict,
+)
 
 TARGET_MEDIAN_MS = 50
 TARGET_P95_MS = 100
@@ -105,9 +117,9 @@ def main() -> None:
     from zhongjian.voice.models import Wave
     from zhongjian.voice.selectors.reports import GroupFilter, trend, wave_comments, wave_report
     from zhongjian.workload.selectors import (
+        cached_workload_dashboard,
         month_start,
         receipt_list,
-        workload_dashboard,
         workload_indicators,
     )
 
@@ -201,10 +213,18 @@ def main() -> None:
             f"/voice/survey/waves/{wave.pk}/comments/",
             lambda: wave_comments(user=org, wave_id=wave.pk, group=GroupFilter(), today=today),
         ),
+        # Cached under the county's data stamp: "warm" is a load after an earlier one on
+        # unchanged data (the figures from the cache), "cold" a load after a committed write
+        # to a receipt (the stamp changed: the figures computed and cached again).
         "workload dashboard": (
             "org",
             "/workload/",
-            lambda: workload_dashboard(org, month_from=first, month_to=last),
+            lambda: cached_workload_dashboard(org, month_from=first, month_to=last),
+        ),
+        "workload dashboard (cold)": (
+            "org",
+            "/workload/",
+            lambda: cached_workload_dashboard(org, month_from=first, month_to=last),
         ),
         "workload unit page": (
             "org",
@@ -246,12 +266,22 @@ def main() -> None:
 
         return run
 
+    # Untimed before each call: the cold dashboard's write (a new stamp), the warm dashboard's
+    # previous load (so that a cold contender's write just before does not make it cold).
+    toggle = ReceiptToggle(county.pk)
+    setup: dict[str, Callable[[], object]] = {}
+    for name, (who, url, select) in pages.items():
+        if name == "workload dashboard (cold)":
+            setup[f"{name}|page"] = setup[f"{name}|selector"] = toggle
+        elif name == "workload dashboard":
+            setup[f"{name}|page"], setup[f"{name}|selector"] = fetch(who, url), select
     contenders: dict[str, Callable[[], object]] = {}
     queries: dict[str, list[str]] = {}
     for name, (who, url, select) in pages.items():
         contenders[f"{name}|page"] = fetch(who, url)
         contenders[f"{name}|selector"] = select
         fetch(who, url)()  # warm (caches, the connection) before counting
+        setup.get(f"{name}|page", lambda: None)()
         with CaptureQueriesContext(connection) as captured:
             fetch(who, url)()
         queries[name] = [q["sql"] for q in captured.captured_queries]
@@ -262,7 +292,10 @@ def main() -> None:
         for sql in queries[first_page]
         if all(sql in sent for name, sent in queries.items() if pages[name][0] == "org")
     ]
-    samples = interleaved(contenders)
+    try:
+        samples = interleaved(contenders, setup=setup)
+    finally:
+        toggle.restore()
 
     print(
         f"database: {connection.vendor} ({where}); county {county.name} "
@@ -281,6 +314,11 @@ def main() -> None:
             f"{name:26} {len(queries[name]):7d} {median:7.1f}ms {high:7.1f}ms "
             f"{statistics.median(select) * 1000:7.1f}ms {p95(select) * 1000:7.1f}ms"
         )
+        if name.endswith("(cold)"):
+            # What the first load after a change costs; the target applies to the warm load,
+            # what a user gets on every other load (docs/operations.md).
+            lines.append(f"{name}: median {median:.2f} ms, p95 {high:.2f} ms (no target)")
+            continue
         lines.append(verdict(f"{name}: median", median, TARGET_MEDIAN_MS, " ms"))
         lines.append(verdict(f"{name}: p95", high, TARGET_P95_MS, " ms"))
     for text in lines:

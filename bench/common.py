@@ -176,3 +176,26 @@ def reset_database() -> None:
     else:
         Path(settings_dict["NAME"]).unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
+
+
+class ReceiptToggle:
+    """A committed write that changes one workload figure of a county and its data stamp: one
+    receipt's lead time goes one day up, then back down (each call flips it), as a registered
+    or corrected demand would. `restore` puts the original value back."""
+
+    def __init__(self, county_id: int) -> None:
+        from zhongjian.workload.models import DemandReceipt
+
+        self.receipts = DemandReceipt.objects.filter(county_id=county_id)
+        found = self.receipts.filter(lead_days__isnull=False).order_by("-issued_on", "-id").first()
+        if found is None:
+            raise RuntimeError("the county has no receipt with a deadline")
+        self.pk, self.original, self.up = found.pk, found.lead_days, False
+
+    def __call__(self) -> None:
+        self.up = not self.up
+        self.receipts.filter(pk=self.pk).update(lead_days=self.original + (1 if self.up else 0))
+
+    def restore(self) -> None:
+        self.receipts.filter(pk=self.pk).update(lead_days=self.original)
+        self.up = False

@@ -209,3 +209,37 @@ class WorkloadRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} {self.value}（{self.effective_from} 起）"
+
+
+class DataStamp(models.Model):
+    """A token that changes whenever an input of a county's workload figures changes.
+
+    Database triggers (migration 0004) replace a county's token in every transaction that adds,
+    removes or changes a receipt, a demand, an organ, an overtime week, a rule, a unit or a
+    cadre's unit, status or start date of that county, whoever writes (a page, an import, the
+    admin, a shell, another process); county 0 is the national rules. The dashboard caches its
+    figures under the tokens it read (`selectors.cached_workload_dashboard`). Tokens are random,
+    not counters, so that a restored backup or a rolled-back transaction never brings back a
+    token that once stood for other figures.
+    """
+
+    # No database constraint: the national rules' stamp is county 0, and a county's rows may be
+    # deleted with it while its stamp is written at commit. The column is the distribution key.
+    county = models.ForeignKey(
+        "org.County",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("减负数据版本")
+        verbose_name_plural = _("减负数据版本")
+        constraints = [
+            models.UniqueConstraint(fields=["county"], name="workload_datastamp_once_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}:{self.token}"

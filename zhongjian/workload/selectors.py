@@ -11,12 +11,14 @@ import functools
 import itertools
 import operator
 import statistics
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import (
@@ -33,6 +35,7 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhongjian.accounts.roles import Role
@@ -41,7 +44,7 @@ from zhongjian.org.choices import CadreStatus, UnitKind
 from zhongjian.org.models import Cadre, Unit
 from zhongjian.org.rules import add_months
 from zhongjian.workload.choices import DemandKind, DocumentCategory, RuleKey
-from zhongjian.workload.models import Demand, DemandReceipt, Organ, OvertimeWeek
+from zhongjian.workload.models import DataStamp, Demand, DemandReceipt, Organ, OvertimeWeek
 from zhongjian.workload.rules import RuleBook, rule_book
 
 WORKLOAD_ROLES = (Role.ORG_DEPARTMENT, Role.UNIT_HEAD)
@@ -886,6 +889,61 @@ def workload_dashboard(
         "alerts": alerts,
         "alert_count": alert_count,
     }
+
+
+# How long a cached dashboard is kept: a changed input changes the key at once (the stamp), so
+# this only bounds how long entries nobody asks for any more stay in the cache.
+DASHBOARD_CACHE_SECONDS = 6 * 3600
+# Part of the key: bumped when the cached dict changes shape, so no process reads an old one.
+DASHBOARD_CACHE_FORMAT = 1
+NATIONAL_STAMP = 0
+
+
+def data_stamp(county_id: int) -> str:
+    """The county's and the national rules' tokens (`DataStamp`): one small query.
+
+    A county without a stamp row (its data predate the triggers, or the row was emptied) gets a
+    fresh random token here, never a fixed 'none' that might once have stood for other figures.
+    """
+    keys = (county_id, NATIONAL_STAMP)
+    stamps = DataStamp.objects.filter(county_id__in=keys)
+    found = dict(stamps.values_list("county_id", "token"))
+    if len(found) < len(keys):
+        DataStamp.objects.bulk_create(
+            [DataStamp(county_id=key, token=uuid.uuid4().hex) for key in keys if key not in found],
+            ignore_conflicts=True,
+        )
+        found = dict(stamps.values_list("county_id", "token"))
+    return f"{found[county_id]}.{found[NATIONAL_STAMP]}"
+
+
+def cached_workload_dashboard(
+    user: Any, *, month_from: datetime.date, month_to: datetime.date
+) -> dict[str, Any]:
+    """`workload_dashboard`, cached under the county's data stamp: an unchanged county costs
+    the stamp query; any write to an input of a figure (see `DataStamp`) changes the stamp, so
+    the next load computes afresh. The key carries the scope it was computed for (the county,
+    county-wide: no other scope may open the dashboard), the months and the language."""
+    scope = scope_for(user)
+    if not scope.is_county_wide:
+        raise PermissionDenied
+    _check_range(month_from, month_to)
+    key = ":".join(
+        (
+            f"zj:workload:dashboard:{DASHBOARD_CACHE_FORMAT}",
+            f"county{scope.county_id}",
+            "all" if scope.unit_ids is None else ",".join(map(str, sorted(scope.unit_ids))),
+            f"{month_from:%Y-%m}",
+            f"{month_to:%Y-%m}",
+            get_language() or "",
+            data_stamp(scope.county_id),  # type: ignore[arg-type]
+        )
+    )
+    data = cache.get(key)
+    if data is None:
+        data = workload_dashboard(user, month_from=month_from, month_to=month_to)
+        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
+    return data
 
 
 def organ_list(user: Any, *, query: str = "") -> QuerySet[Organ]:

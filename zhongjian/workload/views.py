@@ -24,6 +24,7 @@ from zhongjian.workload.forms import CompleteForm, DemandForm, FilterForm, Overt
 from zhongjian.workload.models import OvertimeWeek, WorkloadRule
 from zhongjian.workload.selectors import (
     WORKLOAD_ROLES,
+    cached_workload_dashboard,
     demand_for,
     month_start,
     organ_list,
@@ -32,7 +33,6 @@ from zhongjian.workload.selectors import (
     receipt_list,
     unit_for,
     workload_alerts,
-    workload_dashboard,
     workload_indicators,
 )
 
@@ -60,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).is_county_wide:
         return redirect("workload:unit_detail", pk=request.user.unit_id)  # type: ignore[union-attr]
     first, last = month_range(request)
-    data = workload_dashboard(request.user, month_from=first, month_to=last)
+    data = cached_workload_dashboard(request.user, month_from=first, month_to=last)
     return render(
         request,
         "workload/dashboard.html",
