@@ -111,6 +111,7 @@ def _prepare(count: int) -> tuple[int, list[str], dict[str, str]]:
         for item in instrument.items:
             answers[f"{instrument.code}.{item.code}"] = str(item.options[1].value)
     answers["comment"] = "希望减少重复填表，郭志明同志辛苦了"
+    answers["wave"] = str(wave.pk)  # the hidden field of the real form
     return wave.pk, codes, answers
 
 

@@ -189,7 +189,7 @@ def test_a_slip_submission_is_one_statement_on_postgresql(survey_county) -> None
     with CaptureQueriesContext(connection) as captured:
         assert submit(Client(), second, form_data(wave, 0.5)).status_code == 302
     touching = _statements_touching(captured.captured_queries, "voice_wavetoken")
-    assert len(touching) == 1 and touching[0].startswith("WITH slip AS")
+    assert len(touching) == 1 and touching[0].startswith("WITH batch AS")
     writes = [q["sql"] for q in captured.captured_queries if "INSERT" in q["sql"]]
     assert writes == touching
     assert Response.objects.filter(wave=wave).count() == 2

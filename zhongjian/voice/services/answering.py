@@ -18,22 +18,26 @@ transaction.
 On PostgreSQL a slip's submission is one statement (slip_submit): the answer form names its
 wave, whose locked settings each process keeps once read, so that the answers are checked
 before the database is asked; then one data-modifying WITH looks the slip up, spends it and
-stores the response with its results, atomic as any single statement. Whatever that statement
-cannot do (a wrong code, a closed wave, an online code, SQLite) goes the long way: one
-statement to look the code up (invitation_get), which says what is wrong, and the spend and
-the inserts (response_submit: one statement on PostgreSQL, one transaction on SQLite).
+stores the response with its results, atomic as any single statement. Submissions that arrive
+in one process while such a statement is in flight are written together by the next one
+(_GroupCommit: one round trip, one plan, one commit for several). Whatever that statement
+cannot do (a wrong or spent code, a closed wave, an online code, SQLite) goes the long way:
+one statement to look the code up (invitation_get), which says what is wrong, and the spend
+and the inserts (response_submit: one statement on PostgreSQL, one transaction on SQLite).
 """
 
 import base64
 import binascii
 import datetime
+import functools
 import json
 import random
+import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, QuerySet, Sum
@@ -387,21 +391,40 @@ def _store_postgresql(
         return cursor.fetchone()[0]
 
 
-# The fast path of a slip's submission on PostgreSQL (slip_submit): the lookup of the slip and
-# its group, the spend, the response and its results in one statement.
-# Constant names only; every value is a parameter.
-_SLIP_SPEND = (
-    'WITH slip AS (SELECT t."group_id", g."unit_id", g."unit_kind", g."tier", g."age_band",'  # noqa: S608
-    ' g."gender" FROM "voice_wavetoken" t JOIN "voice_wavegroup" g ON g."id" = t."group_id"'
-    ' AND g."county_id" = t."county_id" WHERE t."county_id" = %s AND t."digest" = %s'
-    """ AND t."wave_id" = %s AND t."cipher" <> ''),"""
+# The fast path of slips' submissions on PostgreSQL (slip_submit): the lookup of each slip and
+# its group, the spend, the response and its results of every submission of a batch (one or
+# more, see _GroupCommit) in one statement. A code already spent is skipped (ON CONFLICT DO
+# NOTHING on the unique key), so that one used code does not fail the others; its caller then
+# goes the long way, which says so. Spent codes are inserted in the order of their keyed hash,
+# responses in the order of their random keys and results in the order of theirs, so that
+# within a batch the physical order pairs no spent code with its response.
+# Constant names only; every value is a parameter (server-side bound, prepared per connection).
+_SLIP_BATCH = (
+    "WITH batch AS (SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS b(n integer,"  # noqa: S608
+    " digest text, spent text, response uuid, comment text, results jsonb)),"
+    " slip AS (SELECT batch.n, batch.spent, batch.response, batch.comment, batch.results, s.*"
+    " FROM batch CROSS JOIN LATERAL"  # LIMIT 1 keeps it a lookup by key per slip
+    ' (SELECT t."group_id", g."unit_id", g."unit_kind", g."tier", g."age_band", g."gender"'
+    ' FROM "voice_wavetoken" t JOIN "voice_wavegroup" g ON g."id" = t."group_id"'
+    ' AND g."county_id" = t."county_id" WHERE t."county_id" = %(county)s'
+    """ AND t."digest" = batch.digest AND t."wave_id" = %(wave)s AND t."cipher" <> ''"""
+    " LIMIT 1) s),"
     f' spent AS (INSERT INTO "voice_spenttoken" ({_SPEND_COLUMNS})'
-    ' SELECT %s, w."county_id", w."id", slip."group_id", %s FROM "voice_wave" w CROSS JOIN slip'
-    ' WHERE w."id" = %s AND w."county_id" = %s AND w."status" = %s AND w."closes_on" >= %s'
-    ' FOR KEY SHARE OF w RETURNING "wave_id"),'
+    ' SELECT gen_random_uuid(), w."county_id", w."id", slip."group_id", slip.spent'
+    ' FROM "voice_wave" w CROSS JOIN slip WHERE w."id" = %(wave)s AND w."county_id" = %(county)s'
+    ' AND w."status" = %(open)s AND w."closes_on" >= %(today)s ORDER BY slip.spent'
+    ' FOR KEY SHARE OF w ON CONFLICT ("county_id", "wave_id", "digest") DO NOTHING'
+    ' RETURNING "digest"),'
     f' response AS (INSERT INTO "voice_response" ({_RESPONSE_COLUMNS})'
-    ' SELECT %s, %s, spent."wave_id", slip."unit_id", slip."unit_kind", slip."tier",'
-    ' slip."age_band", slip."gender", %s, %s FROM spent CROSS JOIN slip RETURNING "id")'
+    ' SELECT slip.response, %(county)s, %(wave)s, slip."unit_id", slip."unit_kind", slip."tier",'
+    ' slip."age_band", slip."gender", %(today)s, slip.comment FROM slip'
+    ' JOIN spent ON spent."digest" = slip.spent ORDER BY slip.response RETURNING "id"),'
+    f' results AS (INSERT INTO "voice_instrumentresult" ({_RESULT_COLUMNS})'
+    ' SELECT gen_random_uuid() AS id, %(county)s, response."id", r.instrument, r.version,'
+    ' r.answers, r.score, r.band FROM response JOIN slip ON slip.response = response."id"'
+    " CROSS JOIN jsonb_to_recordset(slip.results) AS r(instrument text, version integer,"
+    " answers jsonb, score double precision, band text) ORDER BY 1 RETURNING 1)"
+    ' SELECT slip.n FROM slip JOIN spent ON spent."digest" = slip.spent'
 )
 
 
@@ -452,15 +475,139 @@ def opened_wave(wave_id: object) -> Wave | None:
     return found
 
 
+@dataclass(eq=False)
+class _Slip:
+    """One slip's submission waiting for its statement (see _GroupCommit)."""
+
+    row: dict[str, object]  # its row of the statement's batch (without "n")
+    done: threading.Event = field(default_factory=threading.Event)
+    spent: bool = False
+    alone: bool = False  # its batch failed: the submitting thread runs it by itself
+    batch: list["_Slip"] | None = None  # set when it is handed the lead
+
+
+@functools.cache
+def _prepared_cursor() -> type:
+    """A cursor class that binds on the server and prepares each statement once per
+    connection (made on first use: SQLite deployments never load the PostgreSQL backend)."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, **_kwargs):
+            return super().execute(query, params, prepare=True)
+
+    return PreparedCursor
+
+
+def _slips_store(*, wave: Wave, today: datetime.date, slips: Sequence[_Slip]) -> None:
+    """Runs _SLIP_BATCH for SLIPS and marks the ones it spent; a code twice in SLIPS is
+    spent once (the other goes the long way and hears that it was used)."""
+    rows, seen = [], set()
+    for index, slip in enumerate(slips):
+        if slip.row["spent"] not in seen:
+            seen.add(slip.row["spent"])
+            rows.append({"n": index, **slip.row})
+    params = {
+        "rows": json.dumps(rows, ensure_ascii=False),
+        "county": wave.county_id,
+        "wave": wave.pk,
+        "open": str(WaveStatus.OPEN),
+        "today": today,
+    }
+    connection.ensure_connection()
+    raw = _prepared_cursor()(connection.connection)
+    wrapped = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    # Atomic by itself; inside the caller's transaction, in a savepoint that an error undoes.
+    savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with savepoint, wrapped(raw) as cursor:
+        cursor.execute(_SLIP_BATCH, params)
+        for (index,) in cursor.fetchall():
+            slips[index].spent = True
+
+
+class _GroupCommit:
+    """Group commit of concurrent slip submissions within one process.
+
+    The first submission of a wave to arrive runs its statement at once. Those that arrive
+    while a statement is in flight wait; when it returns, the thread that ran it hands the
+    waiting ones, as one batch of up to MAX_BATCH, to the first of them, which runs them in one
+    statement. So nobody waits for more than the statement in flight and their own, one
+    request alone is written as before, and under load one statement, one round trip and one
+    commit serve several submissions. If a batch of several fails, every one of them is run
+    again by its own thread, alone, so that one bad row costs nobody else their answers.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy: set[tuple[int, datetime.date]] = set()
+        self._waiting: dict[tuple[int, datetime.date], list[_Slip]] = {}
+
+    def submit(self, *, wave: Wave, today: datetime.date, slip: _Slip) -> bool:
+        key = (wave.pk, today)
+        with self._lock:
+            if key in self._busy:
+                self._waiting.setdefault(key, []).append(slip)
+                lead = False
+            else:
+                self._busy.add(key)
+                slip.batch = [slip]
+                lead = True
+        if not lead:
+            slip.done.wait()
+            if slip.batch is None:  # run by another thread
+                if slip.alone:
+                    _slips_store(wave=wave, today=today, slips=[slip])
+                return slip.spent
+        batch = slip.batch or [slip]
+        try:
+            _slips_store(wave=wave, today=today, slips=batch)
+        except Exception:
+            if len(batch) == 1:
+                raise
+            for other in batch:
+                other.alone = True
+        finally:
+            self._hand_over(key)
+            for other in batch:
+                if other is not slip:
+                    other.batch = None
+                    other.done.set()
+        if slip.alone:
+            _slips_store(wave=wave, today=today, slips=[slip])
+        return slip.spent
+
+    def _hand_over(self, key: tuple[int, datetime.date]) -> None:
+        """The lead passes to the first waiting submission of KEY, with a batch of the waiting."""
+        with self._lock:
+            waiting = self._waiting.pop(key, [])
+            if not waiting:
+                self._busy.discard(key)
+                return
+            batch, rest = waiting[: self.MAX_BATCH], waiting[self.MAX_BATCH :]
+            if rest:
+                self._waiting[key] = rest
+        batch[0].batch = batch
+        batch[0].done.set()
+
+
+_GROUP_COMMIT = _GroupCommit()
+
+
 def slip_submit(
     *, wave: Wave, text: str, answers: Answers, comment: str, today: datetime.date
 ) -> bool:
     """A slip's submission in one statement, for the wave the answer form names; False when it
-    cannot be done so (not PostgreSQL, not a slip code, the slip is not that wave's, or the wave
-    is not open), and then the caller looks the code up (invitation_get) and says why.
+    cannot be done so (not PostgreSQL, not a slip code, the slip is not that wave's, the wave
+    is not open, or the code was spent), and then the caller looks the code up
+    (invitation_get) and says why.
+
+    Concurrent submissions in one process share their statement (_GroupCommit); inside the
+    caller's transaction a submission is run by itself.
 
     Raises ValidationError for incomplete answers (nothing stored; the caller looks the code up
-    before it shows them) and TokenUsed for a spent code.
+    before it shows them).
     """
     if connection.vendor != "postgresql":
         return False
@@ -468,25 +615,28 @@ def slip_submit(
     if code is None:
         return False
     prepared = _prepare(wave=wave, answers=answers, comment=comment, matcher=None)
-    # The group's columns come from the slip's row in the statement; no model instances.
-    params: list[object] = [wave.county_id, token_digest(code), wave.pk]
-    params += [uuid.uuid4(), spent_digest(code), wave.pk, wave.county_id, WaveStatus.OPEN, today]
-    params += [uuid.uuid4(), wave.county_id, today, prepared.comment]
-    results = [
-        (uuid.uuid4(), instrument.code, instrument.version, given, score.score, score.band or "")
-        for instrument, given, score in prepared.scores
-    ]
-    extra, extra_params = _results_sql(wave.county_id, results)
-    sql = f"{_SLIP_SPEND}{extra} SELECT count(*) FROM spent"  # noqa: S608
-    try:
-        # Atomic by itself; inside the caller's transaction, a savepoint that a refusal undoes.
-        savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-        with savepoint, connection.cursor() as cursor:
-            cursor.execute(sql, params + extra_params)
-            spent = cursor.fetchone()[0]
-    except IntegrityError:
-        raise TokenUsed(_("这个邀请码已经提交过问卷，每个邀请码只能提交一次。")) from None
-    return spent == 1
+    slip = _Slip(
+        row={
+            "digest": token_digest(code),
+            "spent": spent_digest(code),
+            "response": str(uuid.uuid4()),
+            "comment": prepared.comment,
+            "results": [
+                {
+                    "instrument": instrument.code,
+                    "version": instrument.version,
+                    "answers": given,
+                    "score": score.score,
+                    "band": score.band or "",
+                }
+                for instrument, given, score in prepared.scores
+            ],
+        }
+    )
+    if connection.in_atomic_block:
+        _slips_store(wave=wave, today=today, slips=[slip])
+        return slip.spent
+    return _GROUP_COMMIT.submit(wave=wave, today=today, slip=slip)
 
 
 def _store_portable(
