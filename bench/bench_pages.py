@@ -8,8 +8,9 @@ so that the two say where the time goes. The number of queries of one request is
 with the queries every page pays whatever it shows.
 
 Pages: the roster (plain and filtered + sorted), the vacancy board, selections, the bench board,
-departures; a wave's report by unit, the trend across waves, a wave's comments; the workload
-dashboard (twice: warm, figures from the cache on unchanged data, as on every load but the
+departures; a wave's report by unit, the trend across waves, a wave's comments; the home page
+of the 组织部 (its overview: figures, charts and indicator tiles) and the workload
+dashboard (each twice: warm, figures from the cache on unchanged data, as on every load but the
 first after a change; cold, just after a committed write to a receipt changed the county's data
 stamp, so the figures are computed and cached again; the target applies to the warm load) and a
 unit's workload page; the counselor's case list and the care overview. The
@@ -106,6 +107,9 @@ def main() -> None:
 
     from zhongjian.care.aggregates import care_aggregates
     from zhongjian.care.selectors import counselor_cases
+    from zhongjian.insight.dashboard import parse_period
+    from zhongjian.insight.registry import IndicatorScope
+    from zhongjian.insight.views import overview_data
     from zhongjian.org.lists import CADRE_LIST, roster_rows
     from zhongjian.org.models import Cadre, County
     from zhongjian.org.selectors import cadre_list
@@ -132,6 +136,7 @@ def main() -> None:
             cursor.execute("ANALYZE")
     org, head, counselor, township = (people[k] for k in ("org", "head", "counselor", "township"))
     today = timezone.localdate()
+    period = parse_period(year=None, today=today)  # the home page's default period
     clients: dict[str, Client] = {}
     for name, who in (("org", org), ("head", head), ("counselor", counselor)):
         clients[name] = Client()
@@ -213,6 +218,14 @@ def main() -> None:
             f"/voice/survey/waves/{wave.pk}/comments/",
             lambda: wave_comments(user=org, wave_id=wave.pk, group=GroupFilter(), today=today),
         ),
+        # The home page of the 组织部: the overview's figures, charts and indicator tiles,
+        # cached under the county's data stamp like the workload dashboard below.
+        "overview (home page)": ("org", "/", lambda: overview_data(org, IndicatorScope(), period)),
+        "overview (home page) (cold)": (
+            "org",
+            "/",
+            lambda: overview_data(org, IndicatorScope(), period),
+        ),
         # Cached under the county's data stamp: "warm" is a load after an earlier one on
         # unchanged data (the figures from the cache), "cold" a load after a committed write
         # to a receipt (the stamp changed: the figures computed and cached again).
@@ -271,9 +284,9 @@ def main() -> None:
     toggle = ReceiptToggle(county.pk)
     setup: dict[str, Callable[[], object]] = {}
     for name, (who, url, select) in pages.items():
-        if name == "workload dashboard (cold)":
+        if name.endswith(" (cold)"):
             setup[f"{name}|page"] = setup[f"{name}|selector"] = toggle
-        elif name == "workload dashboard":
+        elif f"{name} (cold)" in pages:
             setup[f"{name}|page"], setup[f"{name}|selector"] = fetch(who, url), select
     contenders: dict[str, Callable[[], object]] = {}
     queries: dict[str, list[str]] = {}

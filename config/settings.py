@@ -206,7 +206,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Entries under data stamps (the overview, the workload dashboard) and report cubes
+            # outnumber Django's default of 300, which would cull live entries at random.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     )
 }
 # Addresses (or CIDR networks) of the reverse proxies in front of the app; only from them is

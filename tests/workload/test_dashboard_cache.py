@@ -90,7 +90,8 @@ def test_every_write_to_an_input_changes_the_stamp(personas: Personas, organs) -
     changes(lambda: Unit.objects.filter(pk=personas.unit_b.pk).update(name="县财政局（新）"))
     changes(lambda: Organ.objects.filter(pk=organs["city"].pk).update(name="市应急局"))
     changes(lambda: Demand.objects.filter(pk=demand.pk).delete())
-    # Read by no figure: completing a receipt, a cadre's name.
+    # Read by no figure: completing a receipt. (A cadre's row is watched on every column:
+    # the home page's overview, cached under the same stamp, reads most of them.)
     other_receipt = DemandReceipt.objects.filter(county_id=county).first()
     changes(
         lambda: demand_complete(
@@ -98,9 +99,7 @@ def test_every_write_to_an_input_changes_the_stamp(personas: Personas, organs) -
         ),
         expected=False,
     )
-    changes(
-        lambda: Cadre.objects.filter(pk=personas.cadre_b.pk).update(name="李四"), expected=False
-    )
+    changes(lambda: Cadre.objects.filter(pk=personas.cadre_b.pk).update(name="李四"))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,16 +5,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhongjian.accounts.roles import Role
 from zhongjian.core.errors import DomainError
 from zhongjian.core.navigation import LANDING_BY_ROLE, MODULE_LABELS
-from zhongjian.core.permissions import require_roles, scoped
+from zhongjian.core.permissions import require_roles, scope_for, scoped
 from zhongjian.insight import dashboard, flags, records, risk, survival
 from zhongjian.insight.registry import (
     DIRECTION_LABELS,
@@ -29,6 +31,7 @@ from zhongjian.insight.services import threshold_delete, threshold_set
 from zhongjian.org.choices import UnitKind
 from zhongjian.org.models import Unit
 from zhongjian.org.views import render_cadre
+from zhongjian.workload.selectors import data_stamp
 
 READ_ROLES = (Role.ORG_DEPARTMENT, Role.UNIT_HEAD)
 FLAGS_PAGE_SIZE = 50
@@ -76,19 +79,43 @@ def _tiles(user: Any, scope: IndicatorScope, period: Period) -> list[dict[str, A
     ]
 
 
-@require_roles(*Role.values)
-def overview(request: HttpRequest) -> HttpResponse:
-    """The home page: the dashboard for the 组织部 and unit heads, a cadre's own record, other
-    roles' landing pages."""
-    role = request.user.role  # type: ignore[union-attr]
-    if role == Role.CADRE:
-        return render_cadre(request, pk=request.user.cadre_id)  # type: ignore[union-attr]
-    if role in LANDING_BY_ROLE:
-        return redirect(LANDING_BY_ROLE[role])
-    if role not in READ_ROLES:
-        return render(request, "insight/role_home.html")
-    scope, period = _scope_and_period(request)
-    user = request.user
+# Bump when the cached overview's shape changes, so that old entries are not read.
+OVERVIEW_CACHE_FORMAT = 1
+OVERVIEW_CACHE_SECONDS = 24 * 3600
+
+
+def overview_data(user: Any, scope: IndicatorScope, period: Period) -> dict[str, Any]:
+    """The overview's figures, charts and tiles, cached under the county's data stamp.
+
+    Database triggers replace the stamp in every transaction that writes a table these read
+    (docs/insight.md; migration workload/0006), whoever writes, so an unchanged county is
+    read from the cache and any change shows on the next load. The key carries everything the
+    figures depend on besides the data: the user's role and units, the scope asked, the period
+    (its end is the day of every stock figure) and the language of the labels.
+    """
+    own = scope_for(user)
+    key = ":".join(
+        (
+            f"zj:insight:overview:{OVERVIEW_CACHE_FORMAT}",
+            f"county{own.county_id}",
+            str(user.role),
+            "all" if own.unit_ids is None else ",".join(map(str, sorted(own.unit_ids))),
+            scope.unit_kind or "-",
+            str(scope.unit_id or "-"),
+            period.start.isoformat(),
+            period.end.isoformat(),
+            get_language() or "",
+            data_stamp(own.county_id),  # type: ignore[arg-type]
+        )
+    )
+    data = cache.get(key)
+    if data is None:
+        data = overview_compute(user, scope, period)
+        cache.set(key, data, OVERVIEW_CACHE_SECONDS)
+    return data
+
+
+def overview_compute(user: Any, scope: IndicatorScope, period: Period) -> dict[str, Any]:
     day = period.end
     figures = overview_figures(user=user, today=day, scope=scope)
     pyramid = dashboard.age_pyramid(user, scope=scope, day=day)
@@ -128,22 +155,41 @@ def overview(request: HttpRequest) -> HttpResponse:
     for code, key in (("org.young_35", "young_35"), ("org.young_40", "young_40")):
         if code in by_code:
             charts[key] = [(p.label, p.value or 0) for p in by_code[code]["value"].parts]
+    return {
+        "figures": figures,
+        "tiles": tiles,
+        "charts": charts,
+        "alert_count": sum(t["alert"] for group in tiles for t in group["tiles"]),
+    }
+
+
+@require_roles(*Role.values)
+def overview(request: HttpRequest) -> HttpResponse:
+    """The home page: the dashboard for the 组织部 and unit heads, a cadre's own record, other
+    roles' landing pages."""
+    role = request.user.role  # type: ignore[union-attr]
+    if role == Role.CADRE:
+        return render_cadre(request, pk=request.user.cadre_id)  # type: ignore[union-attr]
+    if role in LANDING_BY_ROLE:
+        return redirect(LANDING_BY_ROLE[role])
+    if role not in READ_ROLES:
+        return render(request, "insight/role_home.html")
+    scope, period = _scope_and_period(request)
+    user = request.user
+    data = overview_data(user, scope, period)
     return render(
         request,
         "insight/overview.html",
         {
-            "figures": figures,
+            **data,
             "scope": scope,
             "scope_name": dashboard.scope_label(user, scope),
             "period": period,
             "year": request.GET.get("year", ""),
-            "today": day,
-            "tiles": tiles,
-            "charts": charts,
+            "today": period.end,
             "units": _units(user) if role == Role.ORG_DEPARTMENT else [],
             "unit_kinds": UnitKind.choices,
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
-            "alert_count": sum(t["alert"] for group in tiles for t in group["tiles"]),
         },
     )
 

@@ -118,7 +118,8 @@ class Post(models.Model):
 class Cadre(models.Model):
     """A cadre (干部) on the county's roster."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the indexes below all lead with the county.
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     unit = models.ForeignKey(
         Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="cadres"
     )

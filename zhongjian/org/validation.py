@@ -26,6 +26,8 @@ MIN_WORKING_AGE = 16
 MIN_PARTY_AGE = 18
 
 CADRE_DATE_FIELDS = ("birth_date", "work_start_date", "grassroots_start_date", "party_join_date")
+# Gender.values builds a new list on every access; an import checks every row against it.
+_GENDERS = frozenset(Gender.values)
 
 
 class Rule(models.TextChoices):
@@ -136,7 +138,7 @@ def cadre_violations(
                     % {"id": id_number.birth_date.isoformat(), "birth": birth.isoformat()},
                 )
             )
-        if gender in Gender.values and gender != id_number.gender:
+        if gender in _GENDERS and gender != id_number.gender:
             problems.append(
                 Violation(
                     Rule.ID_GENDER,

@@ -29,10 +29,10 @@ def rate_exceeded(*, scope: str, bucket: str, limit: int, window_seconds: int) -
 def rate_hit(*, scope: str, bucket: str, limit: int, window_seconds: int) -> bool:
     """Counts one event for ``bucket``; False once it is over ``limit`` in this window."""
     key = _key(scope, bucket, window_seconds)
-    cache.add(key, 0, timeout=2 * window_seconds)
+    # The counter usually exists already: one cache operation for every event but a window's
+    # first (the answering page counts every lookup).
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=2 * window_seconds)
-        count = 1
+    except ValueError:  # the window's first event (or another request creates it meanwhile)
+        count = 1 if cache.add(key, 1, timeout=2 * window_seconds) else cache.incr(key)
     return count <= limit

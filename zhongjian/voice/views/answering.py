@@ -7,11 +7,13 @@ Wrong codes are counted per address (a keyed hash, in the cache) and answered wi
 too many, so that codes cannot be tried out in bulk; so are all lookups, at a higher limit.
 """
 
+import functools
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -38,6 +40,12 @@ GUESS_LIMIT = 30  # wrong codes per address and window
 # answers at once, but nobody checks hundreds of valid slips one after the other.
 LOOKUP_LIMIT = settings.VOICE_CODE_LOOKUPS_PER_ADDRESS
 GUESS_WINDOW = 600
+
+
+@functools.cache
+def _done_url() -> str:
+    """The thanks page's address, reversed once per process (every submission redirects)."""
+    return reverse("voice:answer_done")
 
 
 def _bucket(request: HttpRequest) -> str:
@@ -149,7 +157,7 @@ def answer(request: HttpRequest) -> HttpResponse:
                 comment=request.POST.get("comment", "")[:2000],
                 today=today,
             ):
-                return redirect("voice:answer_done")
+                return HttpResponseRedirect(_done_url())
         except TokenUsed as error:
             return _refusal(request, error)
         except ValidationError:
@@ -171,7 +179,7 @@ def answer(request: HttpRequest) -> HttpResponse:
         return _refusal(request, error)
     except ValidationError as error:
         return _form(request, invitation, answers=answers, comment=comment, errors=error.errors)
-    return redirect("voice:answer_done")
+    return HttpResponseRedirect(_done_url())
 
 
 def answer_done(request: HttpRequest) -> HttpResponse:
