@@ -15,6 +15,7 @@ default 300000); BENCH_ALONE_URL a second database that receives a copy of one c
 """
 
 import datetime
+import gc
 import os
 import statistics
 from typing import Any
@@ -315,6 +316,9 @@ def main() -> None:
         with alone.cursor() as cursor:
             hand_sql(cursor, params)
 
+    # As the server does (config/wsgi.py): what is loaded before the requests is frozen.
+    gc.collect()
+    gc.freeze()
     samples = interleaved(
         {
             "selector overview (province)": lambda: overview_figures(user=user, today=TODAY),

@@ -52,6 +52,18 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_process_state_from_other_tests() -> None:
+    """Forget what this process remembers by database key: a rolled-back test frees its keys
+    and the next test's county 1 or wave 1 is another one (a live database never reuses a
+    key for other rows). The registry's name stamps are checked at most once a second, so a
+    stale one would otherwise mask another county's names for a second: timing-dependent."""
+    from zhongjian.voice.services import answering
+
+    answering.forget_name_stamps()
+    answering._OPENED_WAVES.clear()
+
+
 @dataclass
 class Personas:
     county: County

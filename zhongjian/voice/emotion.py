@@ -25,6 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from zhongjian.core.memory import keep_loaded
+
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "dutir_emotions.tsv"
 
 
@@ -144,7 +146,11 @@ def _tokenizer() -> Any:
     Built once per process; the lock keeps two first requests from building it twice.
     """
     with _TOKENIZER_LOCK:
-        return _build_tokenizer()
+        built = _build_tokenizer.cache_info().currsize == 0
+        tokenizer = _build_tokenizer()
+        if built:
+            keep_loaded()
+        return tokenizer
 
 
 @functools.cache

@@ -6,22 +6,31 @@ same on SQLite and PostgreSQL: Chinese has no spaces, and a substring match find
 query into terms, so that 乡镇晋升 finds a post about 晋升 in a 乡镇 without the exact phrase.
 """
 
+import functools
 import unicodedata
 from types import ModuleType
+
+from zhongjian.core.memory import keep_loaded
 
 # jieba and its TF-IDF module hold about 100 MB once loaded: imported on first use only, so a
 # worker that serves no board search or post stays small (#16 item 5).
 
 
+@functools.cache
 def _jieba() -> ModuleType:
     import jieba
 
+    jieba.initialize()  # its dictionary, now rather than inside the first search
+    keep_loaded()
     return jieba
 
 
+@functools.cache
 def _analyse() -> ModuleType:
+    _jieba()  # the dictionary its keyword extraction segments with
     import jieba.analyse
 
+    keep_loaded()
     return jieba.analyse
 
 

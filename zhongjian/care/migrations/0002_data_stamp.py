@@ -23,8 +23,13 @@ def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for table in TABLES:
         if vendor == "postgresql":
+            # Replaced if present: a database migrated by an earlier draft of workload/0006
+            # has them already.
             schema_editor.execute(
                 f"""
+DROP TRIGGER IF EXISTS workload_stamp_write ON {table};
+DROP TRIGGER IF EXISTS workload_stamp_update ON {table};
+DROP TRIGGER IF EXISTS workload_stamp_truncate ON {table};
 CREATE CONSTRAINT TRIGGER workload_stamp_write AFTER INSERT OR DELETE ON {table}
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workload_stamp_touch();
 CREATE CONSTRAINT TRIGGER workload_stamp_update AFTER UPDATE ON {table}
@@ -36,6 +41,10 @@ CREATE TRIGGER workload_stamp_truncate AFTER TRUNCATE ON {table}
             )
         elif vendor == "sqlite":
             for statement in (
+                *(
+                    f"DROP TRIGGER IF EXISTS workload_stamp_{table}_{name};"
+                    for name in ("insert", "delete", "update")
+                ),
                 f"CREATE TRIGGER workload_stamp_{table}_insert AFTER INSERT ON {table} "
                 f"BEGIN {_sqlite_bump('NEW')} END;",
                 f"CREATE TRIGGER workload_stamp_{table}_delete AFTER DELETE ON {table} "
