@@ -161,6 +161,7 @@ class _Load:
         self.retried: set[str] = set()
         self.outcomes: dict[str, int] = {}
         self.trivial = b"GET /voice/s/done/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        self.fields = urllib.parse.urlencode({"submit": "1", **answers})
 
     def connection(self) -> _Connection:
         if getattr(self.local, "conn", None) is None:
@@ -168,9 +169,9 @@ class _Load:
         return self.local.conn
 
     def _post(self, code: str, csrf: str) -> bytes:
-        body = urllib.parse.urlencode(
-            {"code": code, "submit": "1", **self.answers, "csrfmiddlewaretoken": csrf}
-        ).encode()
+        # The answers are the same for every code: encoded once (self.fields), so that the
+        # client's own work per submission stays as small as per trivial page.
+        body = f"code={code}&{self.fields}&csrfmiddlewaretoken={csrf}".encode()
         return (
             b"POST /voice/s/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n"
