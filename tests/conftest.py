@@ -61,7 +61,7 @@ def _no_process_state_from_other_tests() -> None:
     from zhongjian.voice.services import answering
 
     answering.forget_name_stamps()
-    answering._OPENED_WAVES.clear()
+    answering.forget_opened_waves()
 
 
 @dataclass

@@ -146,14 +146,17 @@ def _tokenizer() -> Any:
     Built once per process; the lock keeps two first requests from building it twice.
     """
     with _TOKENIZER_LOCK:
-        built = _build_tokenizer.cache_info().currsize == 0
-        tokenizer = _build_tokenizer()
-        if built:
-            keep_loaded()
-        return tokenizer
+        return _frozen_tokenizer()
 
 
 @functools.cache
+def _frozen_tokenizer() -> Any:
+    """The tokenizer, built once; its objects (jieba's 100 MB) then leave the collector's passes."""
+    tokenizer = _build_tokenizer()
+    keep_loaded()
+    return tokenizer
+
+
 def _build_tokenizer() -> Any:
     """jieba's dictionary, then each Chinese lexicon word with the frequency that makes it win
     over its own parts (jieba's ``suggest_freq``, given the words added before it).

@@ -212,15 +212,17 @@ class WorkloadRule(models.Model):
 
 
 class DataStamp(models.Model):
-    """A token that changes whenever an input of a county's workload figures changes.
+    """A token that changes whenever an input of a county's cached figures changes.
 
-    Database triggers (migration 0004) replace a county's token in every transaction that adds,
-    removes or changes a receipt, a demand, an organ, an overtime week, a rule, a unit or a
-    cadre's unit, status or start date of that county, whoever writes (a page, an import, the
-    admin, a shell, another process); county 0 is the national rules. The dashboard caches its
-    figures under the tokens it read (`selectors.cached_workload_dashboard`). Tokens are random,
-    not counters, so that a restored backup or a rolled-back transaction never brings back a
-    token that once stood for other figures.
+    Database triggers (migrations 0004–0006 and care/0002, SQL in `stamp_sql.py`) replace a
+    county's token in every transaction that adds, removes or changes a row of a table those
+    figures read (receipts, demands, organs, overtime, rules, units, cadres, appointments, posts,
+    the pipeline's and care's tables, survey waves …), whoever writes (a page, an import, the
+    admin, a shell, another process); county 0 is the national rules. The workload dashboard
+    (`selectors.cached_workload_dashboard`) and the home page's overview
+    (`insight.views.overview_data`) cache their figures under the tokens they read. Tokens are
+    random, not counters, so that a restored backup or a rolled-back transaction never brings
+    back a token that once stood for other figures.
     """
 
     # No database constraint: the national rules' stamp is county 0, and a county's rows may be

@@ -455,6 +455,10 @@ def _results_sql(
 _OPENED_WAVES: dict[int, Wave] = {}
 
 
+def forget_opened_waves() -> None:
+    _OPENED_WAVES.clear()
+
+
 def opened_wave(wave_id: object) -> Wave | None:
     """The opened (or closed) wave WAVE_ID from the answer form, None if there is none or the
     database is not PostgreSQL (only slip_submit reads it)."""

@@ -16,6 +16,8 @@ triggers. Tokens are random (see the model).
 import django.db.models.deletion
 from django.db import migrations, models
 
+from zhongjian.workload import stamp_sql
+
 # Table → the columns whose change changes a figure (besides county_id, always watched).
 WATCHED = {
     "workload_demandreceipt": (
@@ -50,124 +52,25 @@ WATCHED = {
     "org_cadre": ("unit_id", "status", "work_start_date"),
 }
 
-PG_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION workload_stamp_bump(key bigint) RETURNS void AS $$
-BEGIN
-    -- Once per county and transaction: a setting local to the transaction remembers it (the
-    -- trigger fires for every row; most rows of a large import find the setting and stop).
-    IF current_setting('zhongjian.workload_stamp_' || key, true) IS DISTINCT FROM 'y' THEN
-        PERFORM set_config('zhongjian.workload_stamp_' || key, 'y', true);
-        INSERT INTO workload_datastamp (county_id, token)
-        VALUES (key, md5(random()::text || clock_timestamp()::text))
-        ON CONFLICT (county_id) DO UPDATE SET token = EXCLUDED.token;
-    END IF;
-END;
-$$ LANGUAGE plpgsql;
-CREATE OR REPLACE FUNCTION workload_stamp_touch() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM workload_stamp_bump(COALESCE(NEW.county_id, 0));
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM workload_stamp_bump(COALESCE(OLD.county_id, 0));
-    ELSE
-        PERFORM workload_stamp_bump(COALESCE(OLD.county_id, 0));
-        IF NEW.county_id IS DISTINCT FROM OLD.county_id THEN
-            PERFORM workload_stamp_bump(COALESCE(NEW.county_id, 0));
-        END IF;
-    END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-CREATE OR REPLACE FUNCTION workload_stamp_truncated() RETURNS trigger AS $$
-BEGIN
-    UPDATE workload_datastamp
-    SET token = md5(random()::text || clock_timestamp()::text || county_id::text);
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-"""
-
-
-def _changed(columns: tuple[str, ...], differ: str = "IS DISTINCT FROM") -> str:
-    return " OR ".join(f"OLD.{c} {differ} NEW.{c}" for c in ("county_id", *columns))
-
-
-def pg_forward() -> str:
-    parts = [PG_FUNCTIONS]
-    for table, columns in WATCHED.items():
-        watched = ", ".join(("county_id", *columns))
-        parts.append(
-            f"""
-CREATE CONSTRAINT TRIGGER workload_stamp_write AFTER INSERT OR DELETE ON {table}
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workload_stamp_touch();
-CREATE CONSTRAINT TRIGGER workload_stamp_update AFTER UPDATE OF {watched} ON {table}
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({_changed(columns)})
-    EXECUTE FUNCTION workload_stamp_touch();
-CREATE TRIGGER workload_stamp_truncate AFTER TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION workload_stamp_truncated();
-"""
-        )
-    return "".join(parts)
-
-
-def pg_backward() -> str:
-    parts = []
-    for table in WATCHED:
-        for name in ("write", "update", "truncate"):
-            parts.append(f"DROP TRIGGER IF EXISTS workload_stamp_{name} ON {table};")
-    parts.append("DROP FUNCTION IF EXISTS workload_stamp_touch();")
-    parts.append("DROP FUNCTION IF EXISTS workload_stamp_truncated();")
-    parts.append("DROP FUNCTION IF EXISTS workload_stamp_bump(bigint);")
-    return "\n".join(parts)
-
-
-def _sqlite_bump(row: str) -> str:
-    return (
-        "INSERT INTO workload_datastamp (county_id, token) "
-        f"VALUES (COALESCE({row}.county_id, 0), lower(hex(randomblob(16)))) "
-        "ON CONFLICT (county_id) DO UPDATE SET token = excluded.token;"
+def forward(apps, schema_editor):
+    stamp_sql.run(
+        schema_editor,
+        postgresql=stamp_sql.PG_FUNCTIONS
+        + "".join(stamp_sql.pg_watch(table, columns) for table, columns in WATCHED.items()),
+        sqlite=[
+            statement
+            for table, columns in WATCHED.items()
+            for statement in stamp_sql.sqlite_watch(table, columns)
+        ],
     )
 
 
-def sqlite_forward() -> list[str]:
-    statements = []
-    for table, columns in WATCHED.items():
-        watched = ", ".join(("county_id", *columns))
-        statements += [
-            f"CREATE TRIGGER workload_stamp_{table}_insert AFTER INSERT ON {table} "
-            f"BEGIN {_sqlite_bump('NEW')} END;",
-            f"CREATE TRIGGER workload_stamp_{table}_delete AFTER DELETE ON {table} "
-            f"BEGIN {_sqlite_bump('OLD')} END;",
-            f"CREATE TRIGGER workload_stamp_{table}_update AFTER UPDATE OF {watched} ON {table} "
-            f"WHEN {_changed(columns, 'IS NOT')} BEGIN {_sqlite_bump('OLD')} {_sqlite_bump('NEW')} END;",
-        ]
-    return statements
-
-
-def sqlite_backward() -> list[str]:
-    return [
-        f"DROP TRIGGER IF EXISTS workload_stamp_{table}_{name};"
-        for table in WATCHED
-        for name in ("insert", "delete", "update")
-    ]
-
-
-def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(pg_forward())
-    elif vendor == "sqlite":
-        for statement in sqlite_forward():
-            schema_editor.execute(statement)
-
-
 def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(pg_backward())
-    elif vendor == "sqlite":
-        for statement in sqlite_backward():
-            schema_editor.execute(statement)
+    stamp_sql.run(
+        schema_editor,
+        postgresql="\n".join([*map(stamp_sql.pg_unwatch, WATCHED), stamp_sql.PG_DROP_FUNCTIONS]),
+        sqlite=[statement for table in WATCHED for statement in stamp_sql.sqlite_unwatch(table)],
+    )
 
 
 class Migration(migrations.Migration):

@@ -13,6 +13,8 @@ migration (care/0002), so that workload names nothing of care.
 
 from django.db import migrations
 
+from zhongjian.workload import stamp_sql
+
 # Tables watched on every column (besides those of migration 0004).
 TABLES = (
     "org_appointment",
@@ -28,107 +30,36 @@ TABLES = (
     "voice_wave",
 )
 
-PG_CADRE_UPDATE_ANY = """
-DROP TRIGGER IF EXISTS workload_stamp_update ON org_cadre;
-CREATE CONSTRAINT TRIGGER workload_stamp_update AFTER UPDATE ON org_cadre
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW)
-    EXECUTE FUNCTION workload_stamp_touch();
-"""
-PG_CADRE_UPDATE_BACK = """
-DROP TRIGGER IF EXISTS workload_stamp_update ON org_cadre;
-CREATE CONSTRAINT TRIGGER workload_stamp_update AFTER UPDATE OF county_id, unit_id, status,
-    work_start_date ON org_cadre DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN (OLD.county_id IS DISTINCT FROM NEW.county_id OR OLD.unit_id IS DISTINCT FROM NEW.unit_id
-          OR OLD.status IS DISTINCT FROM NEW.status
-          OR OLD.work_start_date IS DISTINCT FROM NEW.work_start_date)
-    EXECUTE FUNCTION workload_stamp_touch();
-"""
-
-
-def pg_forward() -> str:
-    parts = [PG_CADRE_UPDATE_ANY]
-    for table in TABLES:
-        parts.append(
-            f"""
-CREATE CONSTRAINT TRIGGER workload_stamp_write AFTER INSERT OR DELETE ON {table}
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workload_stamp_touch();
-CREATE CONSTRAINT TRIGGER workload_stamp_update AFTER UPDATE ON {table}
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW)
-    EXECUTE FUNCTION workload_stamp_touch();
-CREATE TRIGGER workload_stamp_truncate AFTER TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION workload_stamp_truncated();
-"""
-        )
-    return "".join(parts)
-
-
-def pg_backward() -> str:
-    parts = [PG_CADRE_UPDATE_BACK]
-    for table in TABLES:
-        for name in ("write", "update", "truncate"):
-            parts.append(f"DROP TRIGGER IF EXISTS workload_stamp_{name} ON {table};")
-    return "\n".join(parts)
-
-
-def _sqlite_bump(row: str) -> str:
-    return (
-        "INSERT INTO workload_datastamp (county_id, token) "
-        f"VALUES (COALESCE({row}.county_id, 0), lower(hex(randomblob(16)))) "
-        "ON CONFLICT (county_id) DO UPDATE SET token = excluded.token;"
-    )
-
-
-def sqlite_forward() -> list[str]:
-    statements = [
-        "DROP TRIGGER IF EXISTS workload_stamp_org_cadre_update;",
-        "CREATE TRIGGER workload_stamp_org_cadre_update AFTER UPDATE ON org_cadre "
-        f"BEGIN {_sqlite_bump('OLD')} {_sqlite_bump('NEW')} END;",
-    ]
-    for table in TABLES:
-        statements += [
-            f"CREATE TRIGGER workload_stamp_{table}_insert AFTER INSERT ON {table} "
-            f"BEGIN {_sqlite_bump('NEW')} END;",
-            f"CREATE TRIGGER workload_stamp_{table}_delete AFTER DELETE ON {table} "
-            f"BEGIN {_sqlite_bump('OLD')} END;",
-            f"CREATE TRIGGER workload_stamp_{table}_update AFTER UPDATE ON {table} "
-            f"BEGIN {_sqlite_bump('OLD')} {_sqlite_bump('NEW')} END;",
-        ]
-    return statements
-
-
-def sqlite_backward() -> list[str]:
-    statements = [
-        "DROP TRIGGER IF EXISTS workload_stamp_org_cadre_update;",
-        "CREATE TRIGGER workload_stamp_org_cadre_update AFTER UPDATE OF county_id, unit_id, "
-        "status, work_start_date ON org_cadre WHEN OLD.county_id IS NOT NEW.county_id OR "
-        "OLD.unit_id IS NOT NEW.unit_id OR OLD.status IS NOT NEW.status OR "
-        f"OLD.work_start_date IS NOT NEW.work_start_date BEGIN {_sqlite_bump('OLD')} "
-        f"{_sqlite_bump('NEW')} END;",
-    ]
-    for table in TABLES:
-        statements += [
-            f"DROP TRIGGER IF EXISTS workload_stamp_{table}_{name};"
-            for name in ("insert", "delete", "update")
-        ]
-    return statements
+# The cadre's UPDATE trigger of 0004 watched these columns; it now watches every column.
+CADRE_COLUMNS_BEFORE = ("unit_id", "status", "work_start_date")
 
 
 def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(pg_forward())
-    elif vendor == "sqlite":
-        for statement in sqlite_forward():
-            schema_editor.execute(statement)
+    stamp_sql.run(
+        schema_editor,
+        postgresql="DROP TRIGGER IF EXISTS workload_stamp_update ON org_cadre;"
+        + stamp_sql.pg_update_trigger("org_cadre", None)
+        + "".join(map(stamp_sql.pg_watch, TABLES)),
+        sqlite=[
+            "DROP TRIGGER IF EXISTS workload_stamp_org_cadre_update;",
+            stamp_sql.sqlite_update_trigger("org_cadre", None),
+            *(statement for table in TABLES for statement in stamp_sql.sqlite_watch(table)),
+        ],
+    )
 
 
 def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(pg_backward())
-    elif vendor == "sqlite":
-        for statement in sqlite_backward():
-            schema_editor.execute(statement)
+    stamp_sql.run(
+        schema_editor,
+        postgresql="DROP TRIGGER IF EXISTS workload_stamp_update ON org_cadre;"
+        + stamp_sql.pg_update_trigger("org_cadre", CADRE_COLUMNS_BEFORE)
+        + "\n".join(map(stamp_sql.pg_unwatch, TABLES)),
+        sqlite=[
+            "DROP TRIGGER IF EXISTS workload_stamp_org_cadre_update;",
+            stamp_sql.sqlite_update_trigger("org_cadre", CADRE_COLUMNS_BEFORE),
+            *(statement for table in TABLES for statement in stamp_sql.sqlite_unwatch(table)),
+        ],
+    )
 
 
 class Migration(migrations.Migration):
