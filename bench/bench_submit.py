@@ -40,8 +40,9 @@ ROUNDS = max(20, int(os.environ.get("BENCH_ROUNDS", "20")))
 SUBMITS = 40  # per round
 TRIVIAL = 200  # per round
 KILL_SUBMITS = 400
-WORKERS = 4
-THREADS = 4
+# As docs/operations.md deploys (BENCH_SUBMIT_WORKERS / BENCH_SUBMIT_THREADS to try others).
+WORKERS = int(os.environ.get("BENCH_SUBMIT_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_SUBMIT_THREADS", "4"))
 # One connection per server thread. Which worker accepts a connection is up to the workers (the
 # first awake takes it), so a run may be served mostly by one or two of them; the printed CPU
 # time of each worker shows how the load was spread.

@@ -113,6 +113,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off (prepare_threshold None), and then a cursor
+    # that asks to prepare a statement (the survey submission's, voice.services.answering) is
+    # parsed and planned anew on every execution. A threshold no query reaches by repetition
+    # turns preparing on only where asked: Django's own cursors bind on the client side, which
+    # never prepares.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
     # Each checkout gets its own test database name so that several checkouts on one PostgreSQL
     # server do not drop each other's test databases.
     DATABASES["default"]["TEST"] = {

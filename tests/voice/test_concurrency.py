@@ -216,3 +216,21 @@ def test_a_row_that_fails_its_batch_costs_the_others_nothing(survey_county) -> N
     assert isinstance(outcomes[1], DatabaseError)
     assert Response.objects.filter(wave=wave).count() == 3
     assert spent_count(wave) == 3
+
+
+@pg_only
+def test_the_submission_statement_is_prepared_once_per_connection(survey_county) -> None:
+    """The statement is parsed and planned once per connection, not per submission: Django
+    turns psycopg's preparing off unless the settings turn it on (config/settings.py)."""
+    wave = open_wave(survey_county)
+    today = timezone.localdate()
+    opened = opened_wave(str(wave.pk))
+    answers = answers_for(opened, 0.5)
+    for code in all_codes(wave)[:3]:
+        assert slip_submit(wave=opened, text=code, answers=answers, comment="", today=today)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE 'WITH batch AS%%'"
+        )
+        assert [executions for (executions,) in cursor.fetchall()] == [3]

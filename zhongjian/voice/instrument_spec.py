@@ -34,6 +34,7 @@ means the instrument has no published cut-offs.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -72,16 +73,22 @@ class Item:
     subscale: str | None
     options: tuple[Option, ...]
 
-    @property
-    def lowest(self) -> int:
-        return min(option.value for option in self.options)
+    # Derived once per item (an instrument is immutable and lives as long as its wave's cache):
+    # every submission scores every item.
+    @functools.cached_property
+    def values(self) -> frozenset[int]:
+        return frozenset(option.value for option in self.options)
 
-    @property
+    @functools.cached_property
+    def lowest(self) -> int:
+        return min(self.values)
+
+    @functools.cached_property
     def highest(self) -> int:
-        return max(option.value for option in self.options)
+        return max(self.values)
 
     def allows(self, value: int) -> bool:
-        return any(option.value == value for option in self.options)
+        return value in self.values
 
     def item_score(self, value: int) -> int:
         """The answer's contribution to the raw score, reversed where the item says so."""
@@ -124,7 +131,7 @@ class Instrument:
     min_answered: int
     bands: tuple[Band, ...]
 
-    @property
+    @functools.cached_property
     def raw_range(self) -> tuple[int, int]:
         """Lowest and highest possible raw score (sum of item scores) with every item answered."""
         return sum(item.lowest for item in self.items), sum(item.highest for item in self.items)
@@ -137,6 +144,10 @@ class Instrument:
         if self.method is ScoringMethod.MEAN:
             return float(self.items[0].lowest), float(self.items[0].highest)
         return 0.0, 100.0
+
+    @functools.cached_property
+    def items_by_code(self) -> dict[str, Item]:
+        return {item.code: item for item in self.items}
 
     def band_for(self, score: float) -> Band | None:
         return next((band for band in self.bands if band.contains(score)), None)

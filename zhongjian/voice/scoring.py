@@ -65,7 +65,7 @@ def score_answers(*, instrument: Instrument, answers: Mapping[str, int | None]) 
     Raises ValidationError, listing every problem, for an unknown item code or a value that is not
     one of the item's response options.
     """
-    items = {item.code: item for item in instrument.items}
+    items = instrument.items_by_code
     errors = [
         _("没有编码为“%(code)s”的题目。") % {"code": code} for code in answers if code not in items
     ]

@@ -520,13 +520,20 @@ def _slips_store(*, wave: Wave, today: datetime.date, slips: Sequence[_Slip]) ->
     }
     connection.ensure_connection()
     raw = _prepared_cursor()(connection.connection)
-    wrapped = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    started = time.monotonic()
     # Atomic by itself; inside the caller's transaction, in a savepoint that an error undoes.
     savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with savepoint, wrapped(raw) as cursor:
-        cursor.execute(_SLIP_BATCH, params)
-        for (index,) in cursor.fetchall():
-            slips[index].spent = True
+    try:
+        with savepoint, connection.make_cursor(raw) as cursor:
+            cursor.execute(_SLIP_BATCH, params)
+            for (index,) in cursor.fetchall():
+                slips[index].spent = True
+    finally:
+        if connection.queries_logged:
+            # Logged by hand: Django's debug cursor cannot show a prepared statement's text.
+            connection.queries_log.append(
+                {"sql": _SLIP_BATCH, "time": f"{time.monotonic() - started:.3f}"}
+            )
 
 
 class _GroupCommit:

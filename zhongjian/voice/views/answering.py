@@ -68,10 +68,11 @@ def _read_answers(data: Any, instruments: list[Instrument]) -> dict[str, dict[st
     """Answers from the form fields ``<instrument>.<item>``; anything not a number is missing."""
     answers: dict[str, dict[str, int | None]] = {}
     for instrument in instruments:
-        answers[instrument.code] = {}
+        given = answers[instrument.code] = {}
+        prefix = instrument.code + "."
         for item in instrument.items:
-            raw = str(data.get(f"{instrument.code}.{item.code}", "")).strip()
-            answers[instrument.code][item.code] = int(raw) if raw.lstrip("-").isdigit() else None
+            raw = str(data.get(prefix + item.code, "")).strip()
+            given[item.code] = int(raw) if raw.lstrip("-").isdigit() else None
     return answers
 
 
