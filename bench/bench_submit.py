@@ -335,6 +335,12 @@ def main() -> None:
         "CPU seconds of each worker over the rounds (how the load was spread): "
         + ", ".join(f"{seconds:.1f}" for seconds in sorted(busy.values(), reverse=True))
     )
+    heaviest = max(busy.values())
+    holding = sum(1 for seconds in busy.values() if seconds >= 0.25 * heaviest)
+    print(
+        f"the load was held by {holding} of {len(busy)} workers (docs/voice.md: with one, the"
+        " ratio compares interpreter time; with two, total CPU on both cores)"
+    )
     print(verdict("largest worker RSS after warm-up", max(warmed.values()), RSS_TARGET_MB, " MB"))
     if lost or duplicated or wrong:
         raise SystemExit(f"lost or duplicated responses, or unexpected statuses: {wrong}")
