@@ -9,6 +9,7 @@ submission has its own transaction, as on a running server.
 """
 
 import datetime
+import gc
 import logging
 import random
 import re
@@ -26,6 +27,7 @@ from tests import factories
 from tests.conftest import client_for
 from tests.voice.conftest import (
     SurveyCounty,
+    all_codes,
     close,
     codes_by_group,
     form_data,
@@ -377,3 +379,44 @@ def test_answers_stay_apart_from_draws(survey_county) -> None:
     """A draw row names a cadre and a wave only: no group key, code, digest or time."""
     names = {field.name for field in WaveDraw._meta.concrete_fields}
     assert names == {"id", "county", "wave", "cadre"}
+
+
+@pytest.mark.django_db
+def test_the_server_process_keeps_no_answerers_address(
+    survey_county: SurveyCounty, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Someone who can read the app server's memory (a core dump, a debugger) finds no address
+    of a client who answered or tried codes once its requests are over: the rate limits keep a
+    keyed hash of it in the cache and nothing in the process (docs/privacy.md)."""
+    # Django logs the refused code's 404 with the request; pytest keeps every log record (and
+    # so the request) to the end of the test, where a server's handlers write it and forget it.
+    caplog.set_level(logging.ERROR, logger="django.request")
+    wave = open_wave(survey_county)
+    codes = all_codes(wave)
+    octets = [str(random.Random(8).randrange(1, 255)) for _ in range(2)]
+    address = ".".join(["198", "51", *octets])  # built at run time, so not a constant
+    fingerprint = hash(address)
+    client = Client(REMOTE_ADDR=address)
+    assert submit(client, codes[0], form_data(wave, 0.5)).status_code == 302
+    assert client.post(reverse("voice:answer"), {"code": "WRONGCODE0000000"}).status_code in (
+        400,
+        404,
+    )
+    del client, address
+    gc.collect()
+
+    # Every object reachable from what the collector tracks, untracked containers too (a tuple
+    # or dict of strings only, as a cache key, is not listed by gc.get_objects()).
+    seen: set[int] = set()
+    pending = gc.get_objects()
+    holders = []
+    while pending:
+        container = pending.pop()
+        for item in gc.get_referents(container):
+            if isinstance(item, str):
+                if hash(item) == fingerprint and item.startswith("198.51."):
+                    holders.append(type(container))
+            elif id(item) not in seen and isinstance(item, tuple | dict | list | set | frozenset):
+                seen.add(id(item))
+                pending.append(item)
+    assert not holders

@@ -4,7 +4,6 @@ Only a keyed hash of the bucket and a count per window are kept, for at most two
 post, comment or token is ever recorded with a bucket.
 """
 
-import functools
 import time
 
 from django.core.cache import cache
@@ -17,15 +16,9 @@ class TooManyRequests(DomainError):
     status_code = 429
 
 
-@functools.lru_cache(maxsize=4096)
-def _hashed(scope: str, bucket: str) -> str:
-    """The bucket's keyed hash, remembered per process (answering asks twice per request)."""
-    return keyed_hash(bucket, purpose=f"rate:{scope}")[:32]
-
-
 def _key(scope: str, bucket: str, window_seconds: int) -> str:
     window = int(time.time() // window_seconds)
-    return f"zj:rate:{scope}:{_hashed(scope, bucket)}:{window}"
+    return f"zj:rate:{scope}:{keyed_hash(bucket, purpose=f'rate:{scope}')[:32]}:{window}"
 
 
 def rate_exceeded(*, scope: str, bucket: str, limit: int, window_seconds: int) -> bool:
