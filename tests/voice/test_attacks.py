@@ -393,7 +393,8 @@ def test_the_server_process_keeps_no_answerers_address(
     caplog.set_level(logging.ERROR, logger="django.request")
     wave = open_wave(survey_county)
     codes = all_codes(wave)
-    octets = [str(random.Random(8).randrange(1, 255)) for _ in range(2)]
+    rng = random.Random(8)
+    octets = [str(rng.randrange(1, 255)) for _ in range(2)]
     address = ".".join(["198", "51", *octets])  # built at run time, so not a constant
     fingerprint = hash(address)
     client = Client(REMOTE_ADDR=address)
