@@ -4,10 +4,19 @@
 than the database's own work for a wide table. `bulk_insert` prepares values with one converter
 per column and writes them with `COPY … FROM STDIN` on PostgreSQL (keys drawn from the table's
 sequence beforehand, in one query), multi-row `INSERT … RETURNING` elsewhere.
+
+Inside `copies_in_background()` (a streaming import) a COPY is handed to a thread of its own,
+which writes it on the same connection, in the same transaction, while the caller goes on
+reading the next rows of its file: the database digests one chunk while Python parses the next.
+Every later use of the connection waits for the queued COPYs first (module docstring of
+`_CopyWriter`), so the statements run in exactly the order they were issued.
 """
 
+import contextlib
 import itertools
 import operator
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, TypeVar
@@ -170,6 +179,156 @@ def bulk_insert(instances: Sequence[models.Model]) -> None:
                 instance._state.db = alias
 
 
+class _CopyWriter:
+    """A thread that runs the COPYs queued on one connection, one after another, in order.
+
+    Only the thread of the connection queues (`submit`) and waits (`settle`). While a COPY is
+    queued or running, the connection belongs to the writer: every query through Django's
+    cursor settles first (an execute wrapper), and so do the writes of this module, savepoints
+    (they are queries) and the end of `copies_in_background` (before the transaction commits or
+    rolls back). psycopg's connection lock, which a COPY holds from start to end, is a second
+    guard: nothing else can interleave with it. A COPY that fails fails the ones after it
+    unrun, and its error is raised by the next `settle`, where the caller would have seen it.
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection  # Django's, used by the connection's own thread only
+        self.raw = connection.connection  # psycopg's, thread-safe, used by the writer
+        self.jobs: queue.SimpleQueue[tuple[str, list[Sequence[Any]]] | None] = queue.SimpleQueue()
+        self.idle = threading.Condition()
+        self.pending = 0
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="bulk-copy", daemon=True)
+        self.thread.start()
+
+    def submit(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        with self.idle:
+            self.pending += 1
+        self.jobs.put((sql, rows))
+
+    def settle(self) -> None:
+        """Wait until every queued COPY has run; raise the error of one that failed."""
+        with self.idle:
+            while self.pending:
+                self.idle.wait()
+            error, self.error = self.error, None
+        if error is not None:
+            # As Django's cursor would have raised it (IntegrityError, DataError …).
+            with self.connection.wrap_database_errors:
+                raise error
+
+    def close(self) -> None:
+        with self.idle:
+            while self.pending:
+                self.idle.wait()
+        self.jobs.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            sql, rows = job
+            try:
+                if self.error is None:
+                    with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+            except BaseException as error:  # handed to the connection's thread by settle()
+                self.error = error
+            finally:
+                with self.idle:
+                    self.pending -= 1
+                    self.idle.notify_all()
+
+
+_writers: dict[int, _CopyWriter] = {}
+
+
+@contextlib.contextmanager
+def copies_in_background(alias: str = "default") -> Iterator[None]:
+    """Run this block's COPYs on PostgreSQL in a thread beside it (see the module docstring).
+
+    Use inside the transaction the COPYs belong to: leaving the block waits for them, so the
+    transaction ends only after they have run. Elsewhere, or nested, a plain block.
+    """
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or id(connection) in _writers:
+        yield
+        return
+    connection.ensure_connection()
+    writer = _CopyWriter(connection)
+
+    def settled(execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
+        writer.settle()
+        return execute(sql, params, many, context)
+
+    _writers[id(connection)] = writer
+    try:
+        with connection.execute_wrapper(settled):
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.settle()  # the block's own error is the one to report
+                raise
+            writer.settle()
+    finally:
+        del _writers[id(connection)]
+        writer.close()
+
+
+@contextlib.contextmanager
+def foreign_keys_checked_per_statement(*models: type[models.Model]) -> Iterator[None]:
+    """Check the deferred foreign keys of MODELS' tables at the end of each statement that
+    writes them rather than all at once at commit (PostgreSQL; elsewhere a plain block).
+
+    Django declares foreign keys `DEFERRABLE INITIALLY DEFERRED`, so that rows may be written
+    in any order. An import writes referenced rows first; checked per statement, the checks of
+    a chunk's COPY run in the database while the next chunk is read (`copies_in_background`),
+    instead of a hundred thousand of them one after another at commit. Use inside the
+    transaction; on leaving the block the keys are deferred again.
+    """
+    connection = connections[router.db_for_write(models[0])]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferred"
+            " AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
+            [tables],
+        )
+        names = ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
+    if not names:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")  # names from the catalogue, quoted
+    yield
+    # Not after an error, nor when the block has marked its transaction for rollback (a refused
+    # import): the rollback, to the savepoint as well, undoes the setting with the rest.
+    if not connection.needs_rollback:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
+
+
+def _copy_rows(connection: Any, sql: str, rows: list[Sequence[Any]]) -> None:
+    """COPY ROWS with SQL: handed to the connection's writer thread when there is one."""
+    writer = _writers.get(id(connection))
+    if writer is not None:
+        writer.submit(sql, rows)
+        return
+    # Django's cursor wrapper has no COPY; its psycopg cursor runs in the same transaction.
+    # Errors as Django's cursor raises them (IntegrityError …), as `settle` does.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
 def _copy(
     connection: Any,
     instances: Sequence[models.Model],
@@ -192,15 +351,19 @@ def _copy(
             return False
         cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(instances)])
         keys = [key for (key,) in cursor.fetchall()]
-        quoted_pk = connection.ops.quote_name(pk_column)
-        # Only names from the model's metadata, quoted by the backend, enter the SQL text.
-        sql = f"COPY {table} ({quoted_pk}, {columns}) FROM STDIN"
-        # Django's cursor wrapper has no COPY; its psycopg cursor runs in the same transaction.
-        with cursor.cursor.copy(sql) as copy:
-            for start in range(0, len(instances), COPY_CHUNK):
-                chunk = instances[start : start + COPY_CHUNK]
-                for key, values in zip(keys[start : start + COPY_CHUNK], rows(chunk), strict=True):
-                    copy.write_row((key, *values))
+    quoted_pk = connection.ops.quote_name(pk_column)
+    # Only names from the model's metadata, quoted by the backend, enter the SQL text.
+    sql = f"COPY {table} ({quoted_pk}, {columns}) FROM STDIN"
+    for start in range(0, len(instances), COPY_CHUNK):
+        chunk = instances[start : start + COPY_CHUNK]
+        _copy_rows(
+            connection,
+            sql,
+            [
+                (key, *values)
+                for key, values in zip(keys[start : start + COPY_CHUNK], rows(chunk), strict=True)
+            ],
+        )
     for instance, key in zip(instances, keys, strict=True):
         instance.pk = key
     return True
@@ -256,14 +419,15 @@ def insert_rows(
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     written = 0
+    if connection.vendor == "postgresql":
+        # Only names from the model's metadata, quoted by the backend, enter the SQL text.
+        sql = f"COPY {table} ({columns}) FROM STDIN"
+        iterator = prepared()
+        while chunk := list(itertools.islice(iterator, COPY_CHUNK)):
+            _copy_rows(connection, sql, chunk)
+            written += len(chunk)
+        return written
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Only names from the model's metadata, quoted by the backend, enter the SQL text.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in prepared():
-                    copy.write_row(row)
-                    written += 1
-            return written
         placeholders = ", ".join(["%s"] * len(fields))
         batch: list[Sequence[Any]] = []
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608

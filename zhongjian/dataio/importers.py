@@ -67,6 +67,7 @@ class Importer:
 
     kind: ClassVar[str]
     object_type: ClassVar[str]
+    model: ClassVar[type[Model] | None] = None  # the table the import writes
     streams: ClassVar[bool] = False
 
     def __init__(
@@ -152,6 +153,7 @@ class Importer:
 class UnitImporter(Importer):
     kind = ImportKind.UNITS
     object_type = "unit"
+    model = Unit
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
         existing = {unit.code: unit for unit in Unit.objects.filter(county=self.county)}
@@ -277,6 +279,7 @@ def _units_by_code(county: County) -> dict[str, Unit]:
 class PostImporter(Importer):
     kind = ImportKind.POSTS
     object_type = "post"
+    model = Post
     FIELDS = ("tier", "is_leadership", "required_establishment", "headcount")
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
@@ -360,6 +363,7 @@ def _unknown_unit(code: object) -> str:
 class CadreImporter(Importer):
     kind = ImportKind.CADRES
     object_type = "cadre"
+    model = Cadre
     FIELDS = (
         "name",
         "gender",
@@ -592,6 +596,7 @@ class CadreImporter(Importer):
 class AppointmentImporter(Importer):
     kind = ImportKind.APPOINTMENTS
     object_type = "appointment"
+    model = Appointment
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
         units = _units_by_code(self.county)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongjian.accounts.roles import Role
 from zhongjian.core.audit import audit_record
+from zhongjian.core.bulk import copies_in_background, foreign_keys_checked_per_statement
 from zhongjian.core.context import client_ip
 from zhongjian.core.errors import PermissionDenied, ValidationError
 from zhongjian.core.models import AuditAction
@@ -131,7 +132,15 @@ def import_rows(
         if importer.streams:
             importer.forget()
 
-    with transaction.atomic():
+    # A streaming import's COPYs of one chunk, and the checks of their foreign keys, run in the
+    # database beside the reading of the next (core/bulk.py); leaving the block waits for them,
+    # before the transaction ends. Other imports write once, at the end, in their own order.
+    checked_now = (
+        foreign_keys_checked_per_statement(importer.model)
+        if importer.streams and importer.model is not None
+        else contextlib.nullcontext()
+    )
+    with transaction.atomic(), copies_in_background(), checked_now:
         # A problem of the file as a whole (a missing column, an unreadable file) leaves the
         # rows without the values the registry checks need: the file is only checked.
         if any(problem.row is None for problem in result.errors):

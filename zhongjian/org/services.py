@@ -110,7 +110,10 @@ def _audited_names(fields: Sequence[str]) -> str:
     return ",".join(names)
 
 
-@transaction.atomic
+# No savepoint: the imports that call this run it inside their own transaction, whose failure
+# fails the import whole; a savepoint per chunk would cost two round trips and wait for the
+# chunk's COPYs, which otherwise run beside the reading of the next chunk (core/bulk.py).
+@transaction.atomic(savepoint=False)
 def registry_bulk_write(
     *,
     actor: Any,
