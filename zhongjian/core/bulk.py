@@ -8,8 +8,8 @@ sequence beforehand, in one query), multi-row `INSERT … RETURNING` elsewhere.
 Inside `copies_in_background()` (a streaming import) a COPY is handed to a thread of its own,
 which writes it on the same connection, in the same transaction, while the caller goes on
 reading the next rows of its file: the database digests one chunk while Python parses the next.
-Every later use of the connection waits for the queued COPYs first (module docstring of
-`_CopyWriter`), so the statements run in exactly the order they were issued.
+Every later use of the connection waits for the queued COPYs first (see `_CopyWriter`), so the
+statements run in exactly the order they were issued.
 """
 
 import contextlib
