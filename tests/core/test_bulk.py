@@ -105,18 +105,8 @@ def test_bulk_keys_are_the_tables_own(personas: Personas) -> None:
     bulk_insert(cadres)
     stored = dict(Cadre.objects.filter(staff_no__startswith="K").values_list("pk", "staff_no"))
     assert stored == {cadre.pk: cadre.staff_no for cadre in cadres}
-    later = Cadre.objects.create(
-        county_id=personas.county.pk,
-        unit_id=personas.unit_a.pk,
-        staff_no="K-later",
-        name="后来",
-        gender="male",
-        birth_date=datetime.date(1985, 3, 1),
-        education="bachelor",
-        party_status="masses",
-        establishment="administrative",
-        work_start_date=datetime.date(2008, 7, 1),
-    )
+    (later,) = _new_cadres(personas.unit_a, 1, staff_no=lambda _n: "K-later")
+    later.save()  # the usual way: the key comes from the database
     assert later.pk not in stored
 
 

@@ -209,8 +209,7 @@ class _CopyWriter:
     def settle(self) -> None:
         """Wait until every queued COPY has run; raise the error of one that failed."""
         with self.idle:
-            while self.pending:
-                self.idle.wait()
+            self.idle.wait_for(lambda: not self.pending)
             error, self.error = self.error, None
         if error is not None:
             # As Django's cursor would have raised it (IntegrityError, DataError …).
@@ -219,8 +218,7 @@ class _CopyWriter:
 
     def close(self) -> None:
         with self.idle:
-            while self.pending:
-                self.idle.wait()
+            self.idle.wait_for(lambda: not self.pending)
         self.jobs.put(None)
         self.thread.join()
 

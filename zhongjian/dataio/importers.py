@@ -67,7 +67,7 @@ class Importer:
 
     kind: ClassVar[str]
     object_type: ClassVar[str]
-    model: ClassVar[type[Model] | None] = None  # the table the import writes
+    model: ClassVar[type[Model] | None] = None  # a streaming importer's table
     streams: ClassVar[bool] = False
 
     def __init__(
@@ -153,7 +153,6 @@ class Importer:
 class UnitImporter(Importer):
     kind = ImportKind.UNITS
     object_type = "unit"
-    model = Unit
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
         existing = {unit.code: unit for unit in Unit.objects.filter(county=self.county)}
@@ -279,7 +278,6 @@ def _units_by_code(county: County) -> dict[str, Unit]:
 class PostImporter(Importer):
     kind = ImportKind.POSTS
     object_type = "post"
-    model = Post
     FIELDS = ("tier", "is_leadership", "required_establishment", "headcount")
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
@@ -596,7 +594,6 @@ class CadreImporter(Importer):
 class AppointmentImporter(Importer):
     kind = ImportKind.APPOINTMENTS
     object_type = "appointment"
-    model = Appointment
 
     def plan(self, rows: Sequence[ParsedRow], progress: Progress | None = None) -> None:
         units = _units_by_code(self.county)

@@ -134,13 +134,14 @@ def import_rows(
 
     # A streaming import's COPYs of one chunk, and the checks of their foreign keys, run in the
     # database beside the reading of the next (core/bulk.py); leaving the block waits for them,
-    # before the transaction ends. Other imports write once, at the end, in their own order.
-    checked_now = (
-        foreign_keys_checked_per_statement(importer.model)
-        if importer.streams and importer.model is not None
-        else contextlib.nullcontext()
-    )
-    with transaction.atomic(), copies_in_background(), checked_now:
+    # before the transaction ends. Other imports write once, at the end, in their own order; a
+    # dry run writes nothing.
+    table = importer.model if importer.streams and not dry_run else None
+    with (
+        transaction.atomic(),
+        copies_in_background() if table else contextlib.nullcontext(),
+        foreign_keys_checked_per_statement(table) if table else contextlib.nullcontext(),
+    ):
         # A problem of the file as a whole (a missing column, an unreadable file) leaves the
         # rows without the values the registry checks need: the file is only checked.
         if any(problem.row is None for problem in result.errors):
