@@ -77,6 +77,28 @@ def test_upload_check_confirm(registry: Registry) -> None:
     assert Cadre.objects.filter(staff_no="H1").exists()
 
 
+def test_long_preview_folds_all_but_the_first_twenty_changes(registry: Registry) -> None:
+    """A preview of 25 new cadres lists 20 lines and folds the other 5 under a summary."""
+    client = client_for(registry.personas.org)
+    names = [f"李{given}" for given in "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰"]
+    rows = [cadre_row(f"F{n:02d}", registry.units[0], **{"姓名": names[n]}) for n in range(25)]
+    client.post(
+        reverse("dataio:import"),
+        {
+            "kind": "cadres",
+            "file": SimpleUploadedFile("名单.xlsx", xlsx_bytes([CADRE_HEADER, *rows])),
+        },
+    )
+    job = ImportJob.objects.get()
+    assert len(job.changes) == 25
+    page = client.get(job.get_absolute_url()).content.decode()
+    shown, _, folded = page.partition('<details class="action changes-more">')
+    assert "展开其余 5 项" in folded
+    assert all(f"「{name}」" in shown for name in names[:20])
+    assert not any(f"「{name}」" in shown for name in names[20:])
+    assert all(f"「{name}」" in folded for name in names[20:])
+
+
 def test_invalid_upload_lists_errors_and_offers_them_as_xlsx(registry: Registry) -> None:
     """Every problem is on the page and in the downloadable list."""
     client = client_for(registry.personas.org)
