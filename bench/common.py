@@ -23,17 +23,26 @@ def postgres_available() -> bool:
     return True
 
 
+def _create_database(server: str, name: str) -> None:
+    """Create the PostgreSQL database NAME on SERVER (a URL without a database) if it is missing."""
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def setup_django(*, prefer_postgres: bool, name: str = "zhongjian_bench") -> str:
     """Point Django at the benchmark database NAME (PostgreSQL when it answers) and set it up."""
     if "BENCH_DATABASE_URL" in os.environ:
         url = os.environ["BENCH_DATABASE_URL"]
+        if url.startswith(("postgres://", "postgresql://")):
+            # A benchmark may name its own database (the overview's province): made if missing.
+            server, _, database = url.rpartition("/")
+            _create_database(server, database)
     elif prefer_postgres and postgres_available():
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
+        _create_database(PG_SERVER, name)
         url = f"{PG_SERVER}/{name}"
     else:
         (ROOT / "var").mkdir(exist_ok=True)
