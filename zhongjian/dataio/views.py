@@ -15,6 +15,7 @@ from zhongjian.core.permissions import require_roles
 from zhongjian.dataio.columns import SPECS, ImportKind
 from zhongjian.dataio.exports import export_build
 from zhongjian.dataio.forms import ImportForm
+from zhongjian.dataio.importers import MAX_CHANGES_SHOWN
 from zhongjian.dataio.models import ImportStatus
 from zhongjian.dataio.progress import progress_read
 from zhongjian.dataio.selectors import import_job_get, import_job_list
@@ -99,9 +100,18 @@ def _job_context(request: HttpRequest, pk: int) -> dict[str, object]:
     return {"job": job, "progress": progress_read(job.pk) if job.is_running else None}
 
 
+# Lines of the change preview shown at once; the rest (up to MAX_CHANGES_SHOWN) fold away.
+CHANGES_UNFOLDED = 20
+
+
 @require_roles(Role.ORG_DEPARTMENT)
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "dataio/job.html", _job_context(request, pk))
+    context = _job_context(request, pk)
+    changes = context["job"].changes  # type: ignore[attr-defined]
+    context["changes_shown"] = changes[:CHANGES_UNFOLDED]
+    context["changes_folded"] = changes[CHANGES_UNFOLDED:]
+    context["changes_max"] = MAX_CHANGES_SHOWN
+    return render(request, "dataio/job.html", context)
 
 
 @require_roles(Role.ORG_DEPARTMENT)
