@@ -46,5 +46,5 @@ def secondments_away(*, user: Any) -> QuerySet[Departure]:
     return (
         scoped(Departure.objects.filter(AWAY), user)
         .select_related("cadre", "unit")
-        .order_by("planned_return_on")
+        .order_by("planned_return_on", "id")
     )
