@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
@@ -189,3 +190,63 @@ def test_a_county_without_a_stamp_row_gets_a_fresh_token(personas: Personas) -> 
     first = data_stamp(personas.county.pk)
     DataStamp.objects.filter(county_id=personas.county.pk).delete()
     assert data_stamp(personas.county.pk) != first
+
+
+def _unit_months(client: Any, unit: Unit) -> dict[str, tuple[str, ...]]:
+    """The unit page's month table: month -> its formatted figures."""
+    response = client.get(f"/workload/units/{unit.pk}/?from=2025-01&to=2025-03")
+    assert response.status_code == 200
+    return {row["month"]: row["cells"] for row in response.context["month_rows"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_unit_page_shows_a_change_at_once_and_reads_unchanged_months_from_the_cache(
+    personas: Personas,
+    organs,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The unit page caches its months under the data stamp like the dashboard: the second
+    load computes nothing, and a registered demand, a bulk update and a delete each show on
+    the next load."""
+    computed = []
+    compute = selectors.workload_indicators
+    monkeypatch.setattr(
+        selectors, "workload_indicators", lambda *a, **k: computed.append(1) or compute(*a, **k)
+    )
+    client = client_for(personas.org)
+    demand = register(personas, organs["city"], title="通知")
+    assert _unit_months(client, personas.unit_a)["2025-03"][0] == "1"
+    assert _unit_months(client, personas.unit_a)["2025-03"][0] == "1"
+    assert computed == [1]
+    register(personas, organs["city"], title="会议", kind="meeting", meeting_hours=Decimal("2.5"))
+    march = _unit_months(client, personas.unit_a)["2025-03"]
+    assert march[0] == "2" and march[4] == "2.5"
+    DemandReceipt.objects.filter(demand=demand).update(issued_on=datetime.date(2025, 1, 31))
+    months = _unit_months(client, personas.unit_a)
+    assert months["2025-03"][0] == "1" and months["2025-01"][0] == "1"
+    Demand.objects.filter(county=personas.county).delete()
+    assert {cells[0] for cells in _unit_months(client, personas.unit_a).values()} == {"0"}
+    assert len(computed) == 4
+
+
+def test_cached_unit_months_stay_in_their_scope(personas: Personas, organs) -> None:  # type: ignore[no-untyped-def]
+    """Once unit A's months are cached, the head of unit B, the 组织部 of another county and
+    the cadre and counselor roles still get 404/403 for unit A, through the page and the
+    selector."""
+    register(personas, organs["city"], title="通知")
+    assert _unit_months(client_for(personas.org), personas.unit_a)["2025-03"][0] == "1"
+    assert _unit_months(client_for(personas.head_a), personas.unit_a)["2025-03"][0] == "1"
+    url = f"/workload/units/{personas.unit_a.pk}/?from=2025-01&to=2025-03"
+    assert client_for(personas.head_b).get(url).status_code == 404
+    assert client_for(personas.outsider_org).get(url).status_code == 404
+    for user in (personas.counselor, personas.cadre):
+        assert client_for(user).get(url).status_code == 403
+    for user, error in ((personas.head_b, Http404), (personas.outsider_org, Http404)):
+        with pytest.raises(error):
+            selectors.cached_workload_indicators(
+                user, unit=personas.unit_a, month_from=MAR, month_to=MAR
+            )
+    with pytest.raises(PermissionDenied):
+        selectors.cached_workload_indicators(
+            personas.cadre, unit=personas.unit_a, month_from=MAR, month_to=MAR
+        )

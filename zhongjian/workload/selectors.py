@@ -946,6 +946,35 @@ def cached_workload_dashboard(
     return data
 
 
+def cached_workload_indicators(
+    user: Any, *, unit: Unit, month_from: datetime.date, month_to: datetime.date
+) -> list[Indicators]:
+    """`workload_indicators` of UNIT, cached under the county's data stamp like the dashboard
+    (`cached_workload_dashboard`): the unit page's months cost the stamp query while nothing
+    they count has changed. UNIT is checked against the user's scope first (404 outside it,
+    403 for a role without workload pages), so the cache never answers for a unit the user may
+    not see."""
+    _require_role(user)
+    _check_range(month_from, month_to)
+    scope = scope_for(user)
+    unit = unit_for(user, pk=unit.pk)
+    key = ":".join(
+        (
+            f"zj:workload:unit:{DASHBOARD_CACHE_FORMAT}",
+            f"county{scope.county_id}",
+            f"unit{unit.pk}",
+            f"{month_from:%Y-%m}",
+            f"{month_to:%Y-%m}",
+            data_stamp(scope.county_id),  # type: ignore[arg-type]
+        )
+    )
+    months = cache.get(key)
+    if months is None:
+        months = workload_indicators(user, unit=unit, month_from=month_from, month_to=month_to)
+        cache.set(key, months, DASHBOARD_CACHE_SECONDS)
+    return months
+
+
 def organ_list(user: Any, *, query: str = "") -> QuerySet[Organ]:
     """The county's issuing organs (for pickers and the API), filtered by a name fragment."""
     _require_role(user)
