@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import functools
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -14,6 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -176,8 +180,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "overtime": OvertimeWeek.objects.filter(county_id=unit.county_id, unit=unit)[:12],
-            "overtime_form": OvertimeForm(
-                initial={"week_start": _monday(timezone.localdate() - datetime.timedelta(days=7))}
+            "overtime_controls": _overtime_controls(
+                _monday(timezone.localdate() - datetime.timedelta(days=7)), get_language()
             ),
             "complete_form": CompleteForm(),
             "today": timezone.localdate().isoformat(),
@@ -226,6 +230,15 @@ def _month_rows(months: Iterable[Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+@functools.lru_cache(maxsize=16)
+def _overtime_controls(week_start: datetime.date, language: str | None) -> SafeString:
+    """The blank weekly overtime form's labelled inputs (the page always shows it blank, last
+    week's Monday filled in): rendered from `OvertimeForm` once per week and language, since
+    rendering its four widgets on every load was a tenth of the unit page."""
+    form = OvertimeForm(initial={"week_start": week_start})
+    return format_html_join("", "<label>{} {}</label>", ((f.label, f) for f in form))
 
 
 def _monday(day: datetime.date) -> datetime.date:
