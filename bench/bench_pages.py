@@ -126,8 +126,8 @@ def main() -> None:
         cached_workload_indicators,
         month_start,
         receipt_list,
+        receipt_rows,
     )
-    from zhongjian.workload.views import RECEIPT_FIELDS
 
     ensure_province()
     counties = County.objects.order_by("code")
@@ -164,8 +164,7 @@ def main() -> None:
         cached_workload_indicators(org, unit=unit, month_from=first, month_to=last)
         receipts = receipt_list(org, unit_id=unit.pk)
         receipts.count()
-        shown = receipts.select_related(None).select_related("demand__organ")
-        list(shown.only(*RECEIPT_FIELDS)[:50])
+        list(receipt_rows(receipts)[:50])
 
     roster = lambda who: lambda: roster_rows(cadre_list(user=who, status=None))  # noqa: E731
     last = month_start(today)

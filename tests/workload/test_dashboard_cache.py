@@ -30,6 +30,14 @@ URL = "/workload/?from=2025-01&to=2025-03"
 MAR = datetime.date(2025, 3, 1)
 
 
+def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """A list that grows by one on every call of the selectors' function NAME."""
+    calls: list[int] = []
+    compute = getattr(selectors, name)
+    monkeypatch.setattr(selectors, name, lambda *a, **k: calls.append(1) or compute(*a, **k))
+    return calls
+
+
 def _totals(client: Any) -> dict[str, Any]:
     response = client.get(URL)
     assert response.status_code == 200
@@ -148,11 +156,7 @@ def test_an_unchanged_dashboard_is_read_from_the_cache(
     """The second load computes nothing (one stamp query instead of the figures' queries); the
     two pages are the same."""
     register(personas, organs["city"], title="通知")
-    computed = []
-    compute = selectors.workload_dashboard
-    monkeypatch.setattr(
-        selectors, "workload_dashboard", lambda *a, **k: computed.append(1) or compute(*a, **k)
-    )
+    computed = _counted(monkeypatch, "workload_dashboard")
     client = client_for(personas.org)
     with CaptureQueriesContext(connection) as cold:
         first = client.get(URL)
@@ -208,11 +212,7 @@ def test_the_unit_page_shows_a_change_at_once_and_reads_unchanged_months_from_th
     """The unit page caches its months under the data stamp like the dashboard: the second
     load computes nothing, and a registered demand, a bulk update and a delete each show on
     the next load."""
-    computed = []
-    compute = selectors.workload_indicators
-    monkeypatch.setattr(
-        selectors, "workload_indicators", lambda *a, **k: computed.append(1) or compute(*a, **k)
-    )
+    computed = _counted(monkeypatch, "_indicators_of")
     client = client_for(personas.org)
     demand = register(personas, organs["city"], title="通知")
     assert _unit_months(client, personas.unit_a)["2025-03"][0] == "1"

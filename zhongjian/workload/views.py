@@ -39,24 +39,12 @@ from zhongjian.workload.selectors import (
     parse_month,
     receipt_for,
     receipt_list,
+    receipt_rows,
     unit_for,
     workload_alerts,
 )
 
 DEFAULT_MONTHS = 24
-# What a row of the unit page's receipt list shows (`templatetags.workload_rows.receipt_row`).
-RECEIPT_FIELDS = (
-    "issued_on",
-    "kind",
-    "lead_days",
-    "completed_on",
-    "unit_id",
-    "demand_id",
-    "demand__title",
-    "demand__document_no",
-    "demand__deadline",
-    "demand__organ__name",
-)
 
 
 def month_range(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
@@ -137,10 +125,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         month=month,
         open_only=open_only,
     )
-    # The page shows these fields only: loading the demand's other columns and the receiving
-    # unit (always this one) for 50 rows was a tenth of the page.
-    shown = receipts.select_related(None).select_related("demand__organ").only(*RECEIPT_FIELDS)
-    page = Paginator(shown, 50).get_page(request.GET.get("page"))
+    page = Paginator(receipt_rows(receipts), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     # The heading figures show the latest month with demands: the current month is often empty.
@@ -183,7 +168,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overtime_controls": _overtime_controls(
                 _monday(timezone.localdate() - datetime.timedelta(days=7)), get_language()
             ),
-            "complete_form": CompleteForm(),
             "today": timezone.localdate().isoformat(),
             **_range_context(first, last),
         },
