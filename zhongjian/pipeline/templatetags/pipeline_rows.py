@@ -35,7 +35,8 @@ def vacancy_row(vacancy: Vacancy) -> SafeString:
         selections = format_html('<span class="muted">{}</span>', _("未启动"))
     extra = []
     if vacancy.covered and vacancy.running:  # type: ignore[attr-defined]
-        extra.append(format_html('<div class="badge green">{}</div>', _("空缺已全部在选任")))
+        # The space the template had between the selections and the badge (inline-block).
+        extra.append(format_html(' <div class="badge green">{}</div>', _("空缺已全部在选任")))
     if vacancy.can_start:  # type: ignore[attr-defined]
         extra.append(
             format_html(
