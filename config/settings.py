@@ -228,6 +228,11 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES holds a bad address or network: {exc}") from exc
 
+# On a Citus cluster (docs/operations.md): every join between two county tables also matches
+# their county, so that Citus keeps it on one shard. Off on a single PostgreSQL or SQLite, where
+# the redundant condition only misleads the planner's row estimates.
+CITUS_COLOCATED_JOINS = env_bool("CITUS_COLOCATED_JOINS", default=False)
+
 # Background jobs (Huey): SQLite storage under var/ for the embedded default, Redis when REDIS_URL
 # is set. `make run` starts a consumer beside the web server; deployments run `zhongjian run_huey`.
 HUEY = {

@@ -1,11 +1,24 @@
 """The schema is ready to be distributed by county over Citus (docs/operations.md)."""
 
-import pytest
-from django.db import connection, models, transaction
-from django.test.utils import isolate_apps
+import datetime
+import re
 
-from zhongjian.core.distribution import distribution_problems, distribution_sql, table_kind
+import pytest
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.test.utils import CaptureQueriesContext, isolate_apps
+from django.urls import reverse
+
+from tests.conftest import Personas, client_for
+from zhongjian.core.distribution import (
+    colocated_joins,
+    distribution_problems,
+    distribution_sql,
+    join_gaps,
+    table_kind,
+)
 from zhongjian.org.models import Cadre, County
+from zhongjian.pipeline.services.bench import bench_add
 
 
 def test_every_model_follows_the_distribution_rules() -> None:
@@ -54,3 +67,71 @@ def test_distribution_ddl_runs_on_postgresql() -> None:
             cursor.execute("SELECT count(*) FROM pg_constraint WHERE conname LIKE %s", ["%\\_cfk"])
             assert cursor.fetchone()[0] == sum("_cfk" in s for s in statements)
         transaction.set_rollback(True)
+
+
+def test_join_gaps_reads_the_join_conditions() -> None:
+    plain = (
+        'SELECT 1 FROM "org_cadre" INNER JOIN "org_unit"'
+        ' ON ("org_cadre"."unit_id" = "org_unit"."id") WHERE "org_cadre"."county_id" = 5'
+    )
+    assert join_gaps(plain) == ["org_unit"]
+    colocated = plain.replace(
+        '"org_unit"."id")',
+        '"org_unit"."id" AND ("org_unit"."county_id" = "org_cadre"."county_id"))',
+    )
+    assert join_gaps(colocated) == []
+    aliased = (
+        'SELECT 1 FROM "org_appointment" U0 INNER JOIN "org_post" U2 ON (U0."post_id" = U2."id")'
+        ' WHERE U2."county_id" IN (5)'
+    )
+    assert join_gaps(aliased) == []
+    # A join to a reference table (the accounts) needs nothing.
+    assert join_gaps('SELECT 1 FROM "org_cadre" JOIN "accounts_user" ON (1 = 1)') == []
+
+
+PAGES = (
+    "org:cadre_list",
+    "org:unit_list",
+    "pipeline:vacancies",
+    "pipeline:processes",
+    "pipeline:bench",
+    "pipeline:departures",
+)
+
+
+def _pages(user: object) -> tuple[dict[str, str], list[str]]:
+    """Each page's HTML (without its CSRF tokens) and every query the pages sent."""
+    client = client_for(user)  # type: ignore[arg-type]
+    html, sent = {}, []
+    for name in PAGES:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        html[name] = re.sub(
+            r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', "", response.text
+        )
+        sent += [q["sql"] for q in captured.captured_queries]
+    return html, sent
+
+
+def test_colocated_joins_match_the_county_and_change_no_page(personas: Personas) -> None:
+    """With CITUS_COLOCATED_JOINS every join of the list pages between county tables also
+    matches the county (Citus keeps it on one shard); the pages are the same either way."""
+    bench_add(
+        actor=personas.org,
+        post=personas.post_b,
+        cadre=personas.cadre_a,
+        readiness="ready_now",
+        added_on=datetime.date(2024, 9, 2),
+    )
+    try:
+        for user in (personas.org, personas.head_a):
+            colocated_joins(on=False)
+            plain, plain_sql = _pages(user)
+            assert any(join_gaps(sql) for sql in plain_sql)  # the check sees plain joins
+            assert colocated_joins(on=True) > 50
+            colocated, colocated_sql = _pages(user)
+            assert [gap for sql in colocated_sql for gap in join_gaps(sql)] == []
+            assert colocated == plain
+    finally:  # as the settings of this run have it (the suite also runs with it on)
+        colocated_joins(on=settings.CITUS_COLOCATED_JOINS)

@@ -10,12 +10,15 @@ a migrated database into a distributed one (see docs/operations.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection
 from django.db.models import ForeignKey, Model, OneToOneField, UniqueConstraint
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, Lookup
 
 DISTRIBUTION_COLUMN = "county_id"
 
@@ -212,3 +215,70 @@ def distribution_sql() -> list[str]:
 
 def _field_by_column(model: type[Model], column: str) -> object:
     return next((f for f in model._meta.local_concrete_fields if f.column == column), None)
+
+
+def _colocated(field: ForeignKey) -> Callable[[str | None, str | None], Lookup | None]:
+    """FIELD's get_extra_restriction: its joins also match the county of both rows."""
+    source = _county_field(field.model)
+    target = _county_field(field.related_model)
+
+    def extra(alias: str | None, related_alias: str | None) -> Lookup | None:
+        # ALIAS names the table FIELD points to, RELATED_ALIAS FIELD's own table (a reverse
+        # join swaps them back, ForeignObjectRel.get_extra_restriction). A subquery pushdown
+        # passes only one; it needs nothing more, its outer query filters by county.
+        if alias is None or related_alias is None:
+            return None
+        return Exact(Col(alias, target), Col(related_alias, source))
+
+    return extra
+
+
+def colocated_joins(*, on: bool) -> int:
+    """With ON, every join along a key between two county tables also joins on `county_id`
+    (`ON a.unit_id = b.id AND b.county_id = a.county_id`), so that Citus sees the two tables
+    co-located and keeps the join on one shard, whichever way Django reaches it
+    (select_related, a filter across the relation, a reverse join). A key's value already
+    names a row of the same county (the composite keys of a cluster; the services in one
+    database), so the extra condition never changes a result. Without ON, joins are plain
+    again (tests switch it both ways).
+
+    Turned on at start-up by the CITUS_COLOCATED_JOINS setting, for a cluster only: on one
+    PostgreSQL the planner takes the redundant condition for an independent one and
+    underestimates the join's rows by the number of counties, which can cost a good plan
+    (docs/operations.md). Set on each key field rather than by a field subclass, so that the
+    migrations see no change. Returns how many keys it set or reset."""
+    count = 0
+    for model in _models():
+        if table_kind(model) != "distributed" or _county_field(model) is None:
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, ForeignKey) or field.name == "county":
+                continue
+            other = field.related_model
+            if table_kind(other) != "distributed" or _county_field(other) is None:
+                continue
+            if on:
+                field.get_extra_restriction = _colocated(field)  # type: ignore[method-assign]
+            else:
+                field.__dict__.pop("get_extra_restriction", None)
+            count += 1
+    return count
+
+
+_JOINED = re.compile(r'\bJOIN\s+"(\w+)"(?:\s+(?:AS\s+)?("?\w+"?))?\s+ON\b')
+
+
+def join_gaps(sql: str) -> list[str]:
+    """The distributed tables SQL joins without a condition on their `county_id` (an equality
+    or IN on the joined table's own column): joins Citus cannot keep on one shard. A check for
+    tests (tests/core/test_distribution.py), over the SQL Django writes."""
+    distributed = {m._meta.db_table for m in _models() if table_kind(m) == "distributed"}
+    gaps = []
+    for table, alias in _JOINED.findall(sql):
+        if table not in distributed:
+            continue
+        name = re.escape((alias or table).strip('"'))
+        column = rf'"?{name}"?\."{DISTRIBUTION_COLUMN}"'
+        if not re.search(rf"{column}\s*(?:=|IN\b)|=\s*{column}", sql):
+            gaps.append(table)
+    return gaps
