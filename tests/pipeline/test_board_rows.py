@@ -20,14 +20,12 @@ def _rows(html: str, testid: str) -> list[str]:
     return re.findall(r"<tr>.*?</tr>", table.split("<tbody>", 1)[1], flags=re.S)
 
 
+def _on_bench(personas: Personas, **entry: object) -> None:
+    bench_add(actor=personas.org, added_on=ON, **entry)  # type: ignore[arg-type]
+
+
 def test_bench_rows_for_the_org_department(personas: Personas) -> None:
-    bench_add(
-        actor=personas.org,
-        post=personas.post_b,
-        cadre=personas.cadre_a,
-        readiness="ready_now",
-        added_on=ON,
-    )
+    _on_bench(personas, post=personas.post_b, cadre=personas.cadre_a, readiness="ready_now")
     query = "sort=-depth&size=20"
     page = client_for(personas.org).get(reverse("pipeline:bench") + "?" + query).text
     rows = _rows(page, "bench")
@@ -47,13 +45,7 @@ def test_bench_rows_for_the_org_department(personas: Personas) -> None:
 def test_bench_rows_for_a_unit_head_carry_no_links_to_records_or_changes(
     personas: Personas,
 ) -> None:
-    bench_add(
-        actor=personas.org,
-        post=personas.post_a,
-        cadre=personas.cadre_b,
-        readiness="ready_soon",
-        added_on=ON,
-    )
+    _on_bench(personas, post=personas.post_a, cadre=personas.cadre_b, readiness="ready_soon")
     [row] = _rows(client_for(personas.head_a).get(reverse("pipeline:bench")).text, "bench")
     assert '<span class="name">李娜</span>' in row
     assert reverse("pipeline:cadre_record", args=[personas.cadre_b.pk]) not in row
