@@ -29,6 +29,8 @@ def test_roster_row_cells(personas: Personas) -> None:
     assert cells[4] == "副科"
     assert cells[6] == str(personas.cadre_a.age_on(timezone.localdate()))
     assert len(cells) == 8 and "&lt;" not in held
+    # Unit and rank on one line each: on a phone the table scrolls rather than rows doubling.
+    assert f'<td class="nowrap">{personas.unit_a.name}</td>' in held
     idle = re.findall(r"<td[^>]*>(.*?)</td>", _row(page, "李娜"), flags=re.S)
     assert idle[3] == idle[4] == '<span class="muted">—</span>'
     assert idle[7] == "行政"

@@ -28,8 +28,10 @@ def roster_row(cadre: Cadre) -> SafeString:
     else:
         held = tier = _NONE
     return format_html(
-        '<tr><td>{}</td><td class="name"><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-        '<td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td></tr>',
+        # The unit and the rank stay on one line: on a phone the table scrolls sideways
+        # rather than every row growing to two lines.
+        '<tr><td>{}</td><td class="name"><a href="{}">{}</a></td><td class="nowrap">{}</td>'
+        '<td>{}</td><td>{}</td><td class="nowrap">{}</td><td class="num">{}</td><td>{}</td></tr>',
         cadre.staff_no,
         cadre.get_absolute_url(),
         cadre.name,
