@@ -16,9 +16,10 @@ without touching the database. Printed: each round's time and every request's la
 Then the same load while the busiest worker is killed (SIGKILL, once a quarter of the batch
 is answered, so that the kill falls inside the load on a machine of any speed) and gunicorn
 starts another; a request whose connection dies is sent again on a new connection (a code
-stored before the worker died then answers 409). Every code is checked at the end: each attempted code is spent exactly once
-and there are as many responses as spent codes (zero lost, zero duplicated). The resident set
-of every worker after the warm-up rounds is printed against its target (< 120 MB).
+stored before the worker died then answers 409). Every code is checked at the end: each
+attempted code is spent exactly once and there are as many responses as spent codes (zero
+lost, zero duplicated). The resident set of every worker after the warm-up rounds is printed
+against its target (< 120 MB).
 """
 
 import os
@@ -162,8 +163,10 @@ class _Load:
         self.latencies: dict[str, list[float]] = {"submit": [], "trivial": []}
         self.retried: set[str] = set()
         self.outcomes: dict[str, int] = {}
-        self.answered = 0  # submissions answered so far (the kill waits for some of a batch)
+        self.answered = 0  # submissions answered so far
         self.answered_lock = threading.Lock()
+        self.kill_at: int | None = None  # when answered reaches it, `reached` is set
+        self.reached = threading.Event()
         self.trivial = b"GET /voice/s/done/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         self.fields = urllib.parse.urlencode({"submit": "1", **answers})
 
@@ -194,6 +197,8 @@ class _Load:
                 if code:
                     with self.answered_lock:
                         self.answered += 1
+                        if self.answered == self.kill_at:
+                            self.reached.set()
                 if conn.closed:  # answered, then closed by the server: a new one next time
                     self.local.conn = None
                 return status
@@ -271,13 +276,13 @@ def main() -> None:
         batch = [remaining.pop() for _ in range(KILL_SUBMITS)]
         victim = max(busy, key=lambda pid: busy[pid])
         before_kill = load.answered
+        load.kill_at = before_kill + KILL_SUBMITS // 4
         killed_after: list[int] = []
 
         def kill() -> None:
-            while load.answered < before_kill + KILL_SUBMITS // 4:
-                time.sleep(0.001)
-            killed_after.append(load.answered - before_kill)
-            os.kill(victim, signal.SIGKILL)
+            if load.reached.wait(timeout=60):
+                killed_after.append(load.answered - before_kill)
+                os.kill(victim, signal.SIGKILL)
 
         killer = threading.Thread(target=kill, daemon=True)
         latencies = {kind: list(samples) for kind, samples in load.latencies.items()}

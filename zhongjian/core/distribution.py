@@ -233,6 +233,11 @@ def _colocated(field: ForeignKey) -> Callable[[str | None, str | None], Lookup |
     return extra
 
 
+def _county_models() -> list[type[Model]]:
+    """The distributed models, each with its county key."""
+    return [m for m in _models() if table_kind(m) == "distributed" and _county_field(m) is not None]
+
+
 def colocated_joins(*, on: bool) -> int:
     """With ON, every join along a key between two county tables also joins on `county_id`
     (`ON a.unit_id = b.id AND b.county_id = a.county_id`), so that Citus sees the two tables
@@ -247,15 +252,13 @@ def colocated_joins(*, on: bool) -> int:
     underestimates the join's rows by the number of counties, which can cost a good plan
     (docs/operations.md). Set on each key field rather than by a field subclass, so that the
     migrations see no change. Returns how many keys it set or reset."""
+    county_models = _county_models()
     count = 0
-    for model in _models():
-        if table_kind(model) != "distributed" or _county_field(model) is None:
-            continue
+    for model in county_models:
         for field in model._meta.concrete_fields:
             if not isinstance(field, ForeignKey) or field.name == "county":
                 continue
-            other = field.related_model
-            if table_kind(other) != "distributed" or _county_field(other) is None:
+            if field.related_model not in county_models:
                 continue
             if on:
                 field.get_extra_restriction = _colocated(field)  # type: ignore[method-assign]
@@ -272,10 +275,10 @@ def join_gaps(sql: str) -> list[str]:
     """The distributed tables SQL joins without a condition on their `county_id` (an equality
     or IN on the joined table's own column): joins Citus cannot keep on one shard. A check for
     tests (tests/core/test_distribution.py), over the SQL Django writes."""
-    distributed = {m._meta.db_table for m in _models() if table_kind(m) == "distributed"}
+    tables = {m._meta.db_table for m in _county_models()}
     gaps = []
     for table, alias in _JOINED.findall(sql):
-        if table not in distributed:
+        if table not in tables:
             continue
         name = re.escape((alias or table).strip('"'))
         column = rf'"?{name}"?\."{DISTRIBUTION_COLUMN}"'
