@@ -1,7 +1,8 @@
 """Survey submission under load: gunicorn on 127.0.0.1, distinct valid codes submitted at once.
 
 Serves the app with gunicorn (4 gthread workers x 4 threads, the database of the benchmark:
-PostgreSQL when it answers) on a free port of 127.0.0.1 and drives it from CLIENTS threads,
+PostgreSQL when it answers; the shared cache in Redis, as docs/operations.md deploys with several
+workers: REDIS_URL, else Redis on 127.0.0.1:6379 when it answers) on a free port of 127.0.0.1 and drives it from CLIENTS threads,
 each with one keep-alive connection and requests encoded beforehand, so that the client costs
 as little as it can beside the server on the same machine (a heavier client would slow the
 trivial page more than the submission and flatter the ratio).
@@ -233,6 +234,21 @@ def _workers(server: subprocess.Popen) -> list[int]:
     return [int(pid) for pid in listed.stdout.split()]
 
 
+def _redis_url() -> str:
+    """REDIS_URL, else a database of Redis on 127.0.0.1:6379 (flushed) if one answers, else ""
+    (the per-process cache: each worker would then count rate limits alone)."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    import redis
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError:
+        return ""
+    return url
+
+
 def main() -> None:
     where = setup_django(prefer_postgres=True, name="zhongjian_bench_submit")
     from django.core.management import call_command
@@ -244,6 +260,9 @@ def main() -> None:
     port = _free_port()
     # Every request of the benchmark comes from 127.0.0.1: lift the per-address lookup limit.
     env = {**os.environ, "VOICE_CODE_LOOKUPS_PER_ADDRESS": "1000000"}
+    redis_url = _redis_url()
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"]
     command += ["-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS)]
     command += ["--log-level", "warning"]
@@ -326,7 +345,8 @@ def main() -> None:
     trivial_rate = TRIVIAL / statistics.median(rounds["trivial"])
     print(
         f"database: {where}; gunicorn {WORKERS} gthread workers x {THREADS} threads;"
-        f" {CLIENTS} client threads; load average {os.getloadavg()[0]:.2f}"
+        f" {CLIENTS} client threads; cache {'Redis' if redis_url else 'per process'};"
+        f" load average {os.getloadavg()[0]:.2f}"
         f" (before: {load_before:.2f})"
     )
     print(line(f"round of {SUBMITS} submissions", rounds["submit"]))

@@ -52,6 +52,24 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def shared_rates(settings: Any) -> str:
+    """Rate limits counted in a real Redis (as a deployment with REDIS_URL counts them); the
+    test is skipped where none answers on 127.0.0.1:6379. Counters are never flushed (another
+    run may share the server): tests use scopes or buckets of their own."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.REDIS_URL = REDIS_TEST_URL
+    return REDIS_TEST_URL
+
+
 @pytest.fixture(autouse=True)
 def _no_process_state_from_other_tests() -> None:
     """Forget what this process remembers by database key: a rolled-back test frees its keys

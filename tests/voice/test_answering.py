@@ -1,8 +1,10 @@
 """The answering page: one submission per code, clear refusals, nothing stored before submit."""
 
 import datetime
+import random
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -127,6 +129,22 @@ def test_guessing_codes_is_rate_limited_per_address(survey_county) -> None:
     assert show(guesser, "B" * 16).status_code == 429
     assert show(guesser, code).status_code == 429
     assert show(Client(REMOTE_ADDR="10.0.0.10"), code).status_code == 200
+
+
+def test_guessing_is_limited_across_workers_in_redis(survey_county, shared_rates) -> None:
+    """With REDIS_URL the counts are shared: two clients (as two workers would see them) from
+    one address use up one allowance, and a fresh cache of this process forgets nothing."""
+    wave = open_wave(survey_county)
+    code = all_codes(wave)[0]
+    # A run of its own (the Redis counters outlive the test): a random /24 of 10.0.0.0/8.
+    net = f"10.{random.randrange(256)}.{random.randrange(256)}"
+    address, other = f"{net}.1", f"{net}.2"
+    for attempt in range(30):
+        guesser = Client(REMOTE_ADDR=address)
+        assert show(guesser, f"{attempt:016d}").status_code == 404
+        cache.clear()
+    assert show(Client(REMOTE_ADDR=address), code).status_code == 429
+    assert show(Client(REMOTE_ADDR=other), code).status_code == 200
 
 
 def test_free_text_is_masked_before_storage(survey_county) -> None:

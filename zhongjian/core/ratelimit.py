@@ -1,15 +1,27 @@
-"""Fixed-window rate limits in the shared cache (issue #8.9).
+"""Fixed-window rate limits shared by every worker (issue #8.9).
 
-The counts live in Django's default cache: per process by default, Redis when REDIS_URL is set, so
-that every worker and host of a deployment counts together. Only a keyed hash of the bucket (an
-address, a session, an account) and a count per window are kept, for at most two windows.
+Only a keyed hash of the bucket (an address, a session, an account) and a count per window are
+kept, for at most two windows: no post, comment, token or address is ever recorded with a bucket.
+
+Where the counts live: in Redis when REDIS_URL is set, so that every worker and host of a
+deployment counts together; otherwise in Django's default cache (per process). On Redis every
+call is one round trip: a counted event is one Lua script (INCR, and EXPIRE on a window's first
+event), and `rate_gate` checks one limit and counts another in one script too. Django's cache API
+would take three round trips for the answering page's check and count (GET, then EXISTS and
+INCR), which measured 1.0-1.2 ms of CPU in the worker against 0.2 ms for one script.
 
 Any app may use it: `rate_hit(scope="login", bucket=request_ip(request), limit=…, window_seconds=…)`
-counts one event and answers whether it is within the limit; `rate_exceeded` only looks.
+counts one event and answers whether it is within the limit; `rate_exceeded` only looks;
+`rate_gate` does both for two scopes, as the answering page needs.
 """
 
+import functools
+import threading
 import time
+from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 from zhongjian.core.crypto import keyed_hash
@@ -20,16 +32,73 @@ class TooManyRequests(DomainError):
     status_code = 429
 
 
+@dataclass(frozen=True)
+class Limit:
+    """At most LIMIT events per bucket in each window of WINDOW_SECONDS."""
+
+    scope: str
+    limit: int
+    window_seconds: int
+
+
+# KEYS[1]: the counter; ARGV[1]: its lifetime in seconds. Returns the count after this event.
+_HIT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+# KEYS[1]: the counter only looked at, ARGV[1] its limit; KEYS[2]: the counter counted, ARGV[2]
+# its lifetime, ARGV[3] its limit. 1 when both are within their limits (the first is not
+# counted; the second is not counted either once the first is used up), else 0.
+_GATE = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return 0 end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+if n > tonumber(ARGV[3]) then return 0 end
+return 1
+"""
+_LOCAL = threading.Lock()  # makes the per-process cache's add-then-incr one step
+
+
+@functools.cache
+def _scripts(url: str) -> tuple[Any, Any, Any]:
+    """A client of URL (its connection pool is per process: redis-py opens new connections
+    after a fork) and the two scripts, sent by digest (EVALSHA) after their first use."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    return client, client.register_script(_HIT), client.register_script(_GATE)
+
+
+def _redis() -> tuple[Any, Any, Any] | None:
+    url = getattr(settings, "REDIS_URL", "")
+    return _scripts(url) if url else None
+
+
 def _key(scope: str, bucket: str, window_seconds: int, now: float | None = None) -> str:
     window = int((time.time() if now is None else now) // window_seconds)
     return f"zj:rate:{scope}:{keyed_hash(bucket, purpose=f'rate:{scope}')[:32]}:{window}"
+
+
+def _count_local(key: str, timeout: int) -> int:
+    with _LOCAL:
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=timeout)
+            return 1
 
 
 def rate_exceeded(
     *, scope: str, bucket: str, limit: int, window_seconds: int, now: float | None = None
 ) -> bool:
     """Whether BUCKET has already used up its LIMIT events of this window."""
-    return int(cache.get(_key(scope, bucket, window_seconds, now), 0)) >= limit
+    key = _key(scope, bucket, window_seconds, now)
+    shared = _redis()
+    count = shared[0].get(key) if shared else cache.get(key)
+    return int(count or 0) >= limit
 
 
 def rate_hit(
@@ -37,18 +106,36 @@ def rate_hit(
 ) -> bool:
     """Count one event for BUCKET; False once it is over LIMIT in this window.
 
-    `add` then `incr` is atomic on Redis (INCR), so concurrent workers never lose a count.
+    Atomic on Redis (one script), so concurrent workers never lose a count.
     """
     key = _key(scope, bucket, window_seconds, now)
-    cache.add(key, 0, timeout=2 * window_seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=2 * window_seconds)
-        count = 1
+    shared = _redis()
+    if shared:
+        count = int(shared[1](keys=[key], args=[2 * window_seconds]))
+    else:
+        count = _count_local(key, 2 * window_seconds)
     return count <= limit
+
+
+def rate_gate(*, bucket: str, check: Limit, hit: Limit, now: float | None = None) -> bool:
+    """Whether BUCKET may go on: CHECK's events are within its limit (looked at, not counted)
+    and, counting this event, so are HIT's. Once CHECK is used up, nothing is counted."""
+    checked = _key(check.scope, bucket, check.window_seconds, now)
+    counted = _key(hit.scope, bucket, hit.window_seconds, now)
+    shared = _redis()
+    if shared:
+        args = [check.limit, 2 * hit.window_seconds, hit.limit]
+        return bool(int(shared[2](keys=[checked, counted], args=args)))
+    if int(cache.get(checked) or 0) >= check.limit:
+        return False
+    return _count_local(counted, 2 * hit.window_seconds) <= hit.limit
 
 
 def rate_reset(*, scope: str, bucket: str, window_seconds: int, now: float | None = None) -> None:
     """Forget BUCKET's count of this window (after a successful sign-in, say)."""
-    cache.delete(_key(scope, bucket, window_seconds, now))
+    key = _key(scope, bucket, window_seconds, now)
+    shared = _redis()
+    if shared:
+        shared[0].delete(key)
+    else:
+        cache.delete(key)

@@ -20,10 +20,10 @@ from zhongjian.accounts.roles import Role
 from zhongjian.core.audit import audit_record
 from zhongjian.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from zhongjian.core.models import AuditAction
+from zhongjian.core.ratelimit import TooManyRequests, rate_hit
 from zhongjian.voice.choices import BoardCategory, ModerationStatus
 from zhongjian.voice.models import BoardComment, BoardPost, OfficialReply, OfficialReplyRevision
 from zhongjian.voice.moderation import screen_text
-from zhongjian.voice.ratelimit import TooManyRequests, rate_hit
 from zhongjian.voice.search import keywords_for, search_text_for
 from zhongjian.voice.services.answering import registry_name_matcher
 from zhongjian.voice.services.common import full_clean

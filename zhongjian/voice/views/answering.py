@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from zhongjian.core.errors import DomainError, ValidationError
 from zhongjian.core.middleware import request_ip
+from zhongjian.core.ratelimit import Limit, rate_gate, rate_hit
 from zhongjian.voice.instrument_spec import Instrument
-from zhongjian.voice.ratelimit import rate_exceeded, rate_hit
 from zhongjian.voice.services.answering import (
     Invitation,
     TokenExpired,
@@ -40,6 +40,8 @@ GUESS_LIMIT = 30  # wrong codes per address and window
 # answers at once, but nobody checks hundreds of valid slips one after the other.
 LOOKUP_LIMIT = settings.VOICE_CODE_LOOKUPS_PER_ADDRESS
 GUESS_WINDOW = 600
+GUESSES = Limit(scope="voice-token", limit=GUESS_LIMIT, window_seconds=GUESS_WINDOW)
+LOOKUPS = Limit(scope="voice-lookup", limit=LOOKUP_LIMIT, window_seconds=GUESS_WINDOW)
 
 
 @functools.cache
@@ -131,11 +133,8 @@ def answer(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "voice/answer_start.html", {"error": ""})
     bucket = _bucket(request)
-    if rate_exceeded(
-        scope="voice-token", bucket=bucket, limit=GUESS_LIMIT, window_seconds=GUESS_WINDOW
-    ) or not rate_hit(
-        scope="voice-lookup", bucket=bucket, limit=LOOKUP_LIMIT, window_seconds=GUESS_WINDOW
-    ):
+    # One round trip to the shared counts: the wrong codes looked at, this lookup counted.
+    if not rate_gate(bucket=bucket, check=GUESSES, hit=LOOKUPS):
         return render(request, "voice/answer_refused.html", {"kind": "limited"}, status=429)
     text = request.POST.get("code", "")[:1200]
     if not text.strip():
@@ -166,7 +165,12 @@ def answer(request: HttpRequest) -> HttpResponse:
     try:
         invitation = invitation_get(text=text, today=today)
     except TokenInvalid as error:
-        rate_hit(scope="voice-token", bucket=bucket, limit=GUESS_LIMIT, window_seconds=GUESS_WINDOW)
+        rate_hit(
+            scope=GUESSES.scope,
+            bucket=bucket,
+            limit=GUESSES.limit,
+            window_seconds=GUESSES.window_seconds,
+        )
         return _refusal(request, error)
     except TokenExpired as error:
         return _refusal(request, error)

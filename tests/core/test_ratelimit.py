@@ -1,0 +1,96 @@
+"""Rate limits count exactly, per bucket and window, in the per-process cache and in Redis."""
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from zhongjian.core.ratelimit import Limit, rate_exceeded, rate_gate, rate_hit, rate_reset
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture(params=["cache", "redis"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test once with the counts in Django's cache and once in Redis."""
+    cache.clear()
+    if request.param == "redis":
+        request.getfixturevalue("shared_rates")
+    return request.param
+
+
+def _scope() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def test_hits_are_counted_per_bucket_and_window(backend: str) -> None:
+    scope = _scope()
+    results = [
+        rate_hit(scope=scope, bucket="10.0.0.66", limit=10, window_seconds=600, now=NOW)
+        for _ in range(30)
+    ]
+    assert results == [True] * 10 + [False] * 20
+    assert rate_exceeded(scope=scope, bucket="10.0.0.66", limit=10, window_seconds=600, now=NOW)
+    assert not rate_exceeded(scope=scope, bucket="10.0.0.7", limit=10, window_seconds=600, now=NOW)
+    assert rate_hit(scope=scope, bucket="10.0.0.7", limit=10, window_seconds=600, now=NOW)
+    # The next window starts afresh; a reset forgets this window's count.
+    assert rate_hit(scope=scope, bucket="10.0.0.66", limit=10, window_seconds=600, now=NOW + 600)
+    rate_reset(scope=scope, bucket="10.0.0.66", window_seconds=600, now=NOW)
+    assert not rate_exceeded(scope=scope, bucket="10.0.0.66", limit=10, window_seconds=600, now=NOW)
+
+
+def test_gate_looks_at_one_limit_and_counts_the_other(backend: str) -> None:
+    guesses, lookups = Limit(_scope(), 3, 600), Limit(_scope(), 5, 600)
+
+    def gate(bucket: str = "10.0.0.1") -> bool:
+        return rate_gate(bucket=bucket, check=guesses, hit=lookups, now=NOW)
+
+    assert [gate() for _ in range(7)] == [True] * 5 + [False] * 2
+    other = "10.0.0.2"
+    assert gate(other)
+    for _ in range(3):  # three wrong codes use up the other address's guesses
+        rate_hit(scope=guesses.scope, bucket=other, limit=3, window_seconds=600, now=NOW)
+    assert not gate(other)
+    # Refused for its guesses, the address's lookups were not counted: 1 of 5 so far.
+    assert not rate_exceeded(
+        scope=lookups.scope, bucket=other, limit=2, window_seconds=600, now=NOW
+    )
+
+
+def test_concurrent_hits_lose_no_count(backend: str) -> None:
+    """8 threads count 200 events against a limit of 100: exactly 100 are let through."""
+    scope, allowed, lock = _scope(), [], threading.Lock()
+    start = threading.Barrier(8)
+
+    def worker() -> None:
+        start.wait()
+        mine = [
+            rate_hit(scope=scope, bucket="b", limit=100, window_seconds=600, now=NOW)
+            for _ in range(25)
+        ]
+        with lock:
+            allowed.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert allowed.count(True) == 100
+    assert rate_exceeded(scope=scope, bucket="b", limit=200, window_seconds=600, now=NOW)
+    assert not rate_exceeded(scope=scope, bucket="b", limit=201, window_seconds=600, now=NOW)
+
+
+def test_redis_keeps_a_keyed_hash_for_two_windows_at_most(shared_rates: str) -> None:
+    import redis
+
+    scope = _scope()
+    rate_hit(scope=scope, bucket="10.0.0.66", limit=10, window_seconds=600)
+    rate_gate(bucket="10.0.0.66", check=Limit(_scope(), 1, 60), hit=Limit(scope, 10, 600))
+    client: Any = redis.Redis.from_url(shared_rates)
+    keys = client.keys(f"zj:rate:{scope}:*")
+    assert len(keys) == 1 and b"10.0.0.66" not in keys[0]
+    assert int(client.get(keys[0])) == 2
+    assert 0 < client.ttl(keys[0]) <= 1200
