@@ -1,18 +1,26 @@
 """Survey submission under load: gunicorn on 127.0.0.1, distinct valid codes submitted at once.
 
-Serves the app with gunicorn (4 gthread workers x 4 threads, the database of the benchmark:
-PostgreSQL when it answers; the shared cache in Redis, as docs/operations.md deploys with several
-workers: REDIS_URL, else Redis on 127.0.0.1:6379 when it answers) on a free port of 127.0.0.1 and drives it from CLIENTS threads,
-each with one keep-alive connection and requests encoded beforehand, so that the client costs
-as little as it can beside the server on the same machine (a heavier client would slow the
-trivial page more than the submission and flatter the ratio).
+Serves the app with gunicorn (4 gthread workers x 4 threads; the benchmark's database,
+PostgreSQL when it answers; the cache in Redis, as docs/operations.md deploys several workers:
+REDIS_URL, else Redis on 127.0.0.1:6379 when it answers) on a free port of 127.0.0.1 and drives
+it from CLIENTS threads with requests encoded beforehand, so that the client costs as little as
+it can beside the server on the same machine (a heavier client would slow the trivial page more
+than the submission and flatter the ratio).
 
 The contenders, interleaved by the shared harness (bench.common.interleaved: one warm-up round
 each, then ROUNDS rounds in a shuffled order): a round of SUBMITS submissions (each a distinct
-valid code with full answers and a comment), and a round of TRIVIAL requests for the thanks
-page, which passes the same middleware on the same server and renders a small template
-without touching the database. Printed: each round's time and every request's latency
-(median, p95), throughputs, and the ratio against its target (>= 50 %).
+valid code with full answers and a comment) and a round of TRIVIAL requests for the thanks
+page, which passes the same middleware on the same server and renders a small template without
+touching the database; each in two regimes:
+
+- keep-alive: each client thread keeps one connection. Which worker accepted it is luck, so
+  the load may sit on one worker or spread; the CPU seconds of each worker during these rounds
+  are printed to show which;
+- fresh: a new connection per request that asks the server to close it, as nginx proxies by
+  default, so that every request goes to whichever worker is free and the load spreads.
+
+Printed for each: each round's time and every request's latency (median, p95), throughputs,
+and the ratio against its target (>= 50 %).
 
 Then the same load while the busiest worker is killed (SIGKILL, once a quarter of the batch
 is answered, so that the kill falls inside the load on a machine of any speed) and gunicorn
@@ -34,6 +42,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -120,13 +129,17 @@ def _prepare(count: int) -> tuple[int, list[str], dict[str, str]]:
 
 
 class _Connection:
-    """One keep-alive HTTP/1.1 connection with its CSRF cookie; requests are bytes built once."""
+    """One keep-alive HTTP/1.1 connection with its CSRF cookie (fetched with a first request
+    unless CSRF is given); requests are bytes built once."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, csrf: str = "") -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buffer = b""
         self.closed = False
+        self.csrf = csrf
+        if csrf:
+            return
         status, head = self.send(b"GET /voice/s/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         found = _CSRF.search(head)
         if status != 200 or found is None:
@@ -154,14 +167,20 @@ class _Connection:
 
 
 class _Load:
-    """CLIENTS threads, each with its own connection (made again when the server drops it)."""
+    """CLIENTS threads, each with its own keep-alive connection (made again when the server
+    drops it); or, for the kinds ending in "-fresh", a new connection for every request that
+    asks the server to close it, as nginx proxies by default (HTTP/1.0 to its upstream, no
+    `keepalive`), so that each request is accepted by whichever worker is free."""
 
     def __init__(self, port: int, answers: dict[str, str]) -> None:
         self.port = port
         self.answers = answers
         self.local = threading.local()
         self.pool = ThreadPoolExecutor(max_workers=CLIENTS)
-        self.latencies: dict[str, list[float]] = {"submit": [], "trivial": []}
+        self.latencies: dict[str, list[float]] = {
+            kind: [] for kind in ("submit", "trivial", "submit-fresh", "trivial-fresh")
+        }
+        self.csrf = ""  # the cookie every fresh connection sends (set by fresh_cookie)
         self.retried: set[str] = set()
         self.outcomes: dict[str, int] = {}
         self.answered = 0  # submissions answered so far
@@ -170,31 +189,46 @@ class _Load:
         self.reached = threading.Event()
         self.trivial = b"GET /voice/s/done/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         self.fields = urllib.parse.urlencode({"submit": "1", **answers})
+        self.trivial_fresh = self.trivial.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
+
+    def fresh_cookie(self) -> None:
+        conn = _Connection(self.port)
+        self.csrf = conn.csrf
+        conn.sock.close()
 
     def connection(self) -> _Connection:
         if getattr(self.local, "conn", None) is None:
             self.local.conn = _Connection(self.port)
         return self.local.conn
 
-    def _post(self, code: str, csrf: str) -> bytes:
+    def _post(self, code: str, csrf: str, close: bool = False) -> bytes:
         # The answers are the same for every code: encoded once (self.fields), so that the
         # client's own work per submission stays as small as per trivial page.
         body = f"code={code}&{self.fields}&csrfmiddlewaretoken={csrf}".encode()
         return (
             b"POST /voice/s/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + (b"Connection: close\r\n" if close else b"")
+            + b"Content-Type: application/x-www-form-urlencoded\r\n"
             + f"Cookie: csrftoken={csrf}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
 
     def _request(self, kind: str, code: str = "") -> int:
+        fresh = kind.endswith("-fresh")
         for attempt in range(20):
             try:
-                conn = self.connection()
-                data = self.trivial if kind == "trivial" else self._post(code, conn.csrf)
                 started = time.perf_counter()
+                conn = _Connection(self.port, self.csrf) if fresh else self.connection()
+                if not fresh:
+                    started = time.perf_counter()
+                if kind.startswith("trivial"):
+                    data = self.trivial_fresh if fresh else self.trivial
+                else:
+                    data = self._post(code, conn.csrf, close=fresh)
                 status, _head = conn.send(data)
                 self.latencies[kind].append(time.perf_counter() - started)
+                if fresh:
+                    conn.sock.close()
                 if code:
                     with self.answered_lock:
                         self.answered += 1
@@ -211,13 +245,13 @@ class _Load:
                 time.sleep(0.05 * (attempt + 1))
         return 0
 
-    def submit(self, codes: list[str]) -> None:
-        statuses = self.pool.map(lambda code: self._request("submit", code), codes)
+    def submit(self, codes: list[str], kind: str = "submit") -> None:
+        statuses = self.pool.map(lambda code: self._request(kind, code), codes)
         for code, status in zip(codes, statuses, strict=True):
             self.outcomes[code] = status
 
-    def trivial_round(self, count: int) -> None:
-        statuses = set(self.pool.map(lambda _i: self._request("trivial"), range(count)))
+    def trivial_round(self, count: int, kind: str = "trivial") -> None:
+        statuses = set(self.pool.map(lambda _i: self._request(kind), range(count)))
         assert statuses == {200}, statuses
 
 
@@ -254,7 +288,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)  # a fresh county every run
-    needed = (ROUNDS + 1) * SUBMITS + KILL_SUBMITS
+    needed = 2 * (ROUNDS + 1) * SUBMITS + KILL_SUBMITS
     wave_id, codes, answers = _prepare(needed + 100)
     random.Random(5).shuffle(codes)
     port = _free_port()
@@ -277,18 +311,34 @@ def main() -> None:
     remaining = list(codes)
     load_before = os.getloadavg()[0]
 
-    def submit_round() -> None:
-        batch = [remaining.pop() for _ in range(SUBMITS)]
-        load.submit(batch)
+    # CPU seconds of each worker during the keep-alive rounds only (how they fell on workers).
+    busy: dict[int, float] = {}
+
+    def keepalive(run: Callable[[], None]) -> Callable[[], None]:
+        def measured() -> None:
+            before = {pid: _cpu_seconds(pid) for pid in _workers(server)}
+            run()
+            for pid, seconds in before.items():
+                busy[pid] = busy.get(pid, 0.0) + _cpu_seconds(pid) - seconds
+
+        return measured
 
     try:
         list(load.pool.map(lambda _i: load.connection(), range(CLIENTS)))
+        load.fresh_cookie()
+        # Both regimes in one interleaved series, so that they see the same machine.
         rounds = interleaved(
-            {"submit": submit_round, "trivial": lambda: load.trivial_round(TRIVIAL)},
+            {
+                "submit": keepalive(lambda: load.submit([remaining.pop() for _ in range(SUBMITS)])),
+                "trivial": keepalive(lambda: load.trivial_round(TRIVIAL)),
+                "submit-fresh": lambda: load.submit(
+                    [remaining.pop() for _ in range(SUBMITS)], "submit-fresh"
+                ),
+                "trivial-fresh": lambda: load.trivial_round(TRIVIAL, "trivial-fresh"),
+            },
             rounds=ROUNDS,
         )
         warmed = {pid: current_rss_mb(pid) for pid in _workers(server)}
-        busy = {pid: _cpu_seconds(pid) for pid in warmed}
         # The same load while a worker is killed and restarted: the busiest one (it holds
         # connections), once a quarter of the batch is answered, so that the kill falls
         # inside the load whatever the machine's speed.
@@ -341,26 +391,47 @@ def main() -> None:
     for status in load.outcomes.values():
         statuses[status] = statuses.get(status, 0) + 1
 
-    submit_rate = SUBMITS / statistics.median(rounds["submit"])
-    trivial_rate = TRIVIAL / statistics.median(rounds["trivial"])
     print(
         f"database: {where}; gunicorn {WORKERS} gthread workers x {THREADS} threads;"
         f" {CLIENTS} client threads; cache {'Redis' if redis_url else 'per process'};"
         f" load average {os.getloadavg()[0]:.2f}"
         f" (before: {load_before:.2f})"
     )
-    print(line(f"round of {SUBMITS} submissions", rounds["submit"]))
-    print(line(f"round of {TRIVIAL} trivial pages", rounds["trivial"]))
-    print(line("one submission (latency)", latencies["submit"]))
-    print(line("one trivial page (latency)", latencies["trivial"]))
-    print(
-        f"submissions/s {submit_rate:.0f} (slowest rounds, p95: "
-        f"{SUBMITS / p95(rounds['submit']):.0f}); trivial pages/s {trivial_rate:.0f}"
-        f" (p95: {TRIVIAL / p95(rounds['trivial']):.0f})"
-    )
-    print(
-        verdict("submissions/s ÷ trivial pages/s", submit_rate / trivial_rate, TARGET, below=False)
-    )
+    regimes = {
+        "": f"{CLIENTS} keep-alive connections",
+        "-fresh": "a new connection per request (as nginx proxies by default)",
+    }
+    for suffix, label in regimes.items():
+        submits, trivials = rounds["submit" + suffix], rounds["trivial" + suffix]
+        submit_rate = SUBMITS / statistics.median(submits)
+        trivial_rate = TRIVIAL / statistics.median(trivials)
+        print(f"-- {label}")
+        print(line(f"round of {SUBMITS} submissions", submits))
+        print(line(f"round of {TRIVIAL} trivial pages", trivials))
+        print(line("one submission (latency)", latencies["submit" + suffix]))
+        print(line("one trivial page (latency)", latencies["trivial" + suffix]))
+        print(
+            f"submissions/s {submit_rate:.0f} (slowest rounds, p95: "
+            f"{SUBMITS / p95(submits):.0f}); trivial pages/s {trivial_rate:.0f}"
+            f" (p95: {TRIVIAL / p95(trivials):.0f})"
+        )
+        print(
+            verdict(
+                f"submissions/s ÷ trivial pages/s{', fresh connections' if suffix else ''}",
+                submit_rate / trivial_rate,
+                TARGET,
+                below=False,
+            )
+        )
+        if not suffix:
+            heaviest = max(busy.values())
+            holding = sum(1 for seconds in busy.values() if seconds >= 0.25 * heaviest)
+            print(
+                "CPU seconds of each worker over these rounds (how the connections fell): "
+                + ", ".join(f"{seconds:.1f}" for seconds in sorted(busy.values(), reverse=True))
+                + f"; the load was held by {holding} of {len(busy)} workers (docs/voice.md)"
+            )
+    print("--")
     at = f"after {killed_after[0]} of {len(batch)} answers" if killed_after else "never (!)"
     print(
         f"with the busiest worker killed {at} (replaced: {replaced}):"
@@ -378,16 +449,6 @@ def main() -> None:
         "worker RSS after warm-up: "
         + ", ".join(f"{rss:.0f}" for rss in sorted(warmed.values()))
         + " MB"
-    )
-    print(
-        "CPU seconds of each worker over the rounds (how the load was spread): "
-        + ", ".join(f"{seconds:.1f}" for seconds in sorted(busy.values(), reverse=True))
-    )
-    heaviest = max(busy.values())
-    holding = sum(1 for seconds in busy.values() if seconds >= 0.25 * heaviest)
-    print(
-        f"the load was held by {holding} of {len(busy)} workers (docs/voice.md: with one, the"
-        " ratio compares interpreter time; with two, total CPU on both cores)"
     )
     print(verdict("largest worker RSS after warm-up", max(warmed.values()), RSS_TARGET_MB, " MB"))
     if lost or duplicated or wrong:
