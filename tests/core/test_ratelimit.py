@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from zhongjian.core.ratelimit import Limit, rate_exceeded, rate_gate, rate_hit, rate_reset
+from zhongjian.core.ratelimit import (
+    Limit,
+    _client,
+    rate_exceeded,
+    rate_gate,
+    rate_hit,
+    rate_reset,
+)
 
 NOW = 1_800_000_000.0
 
@@ -94,3 +101,19 @@ def test_redis_keeps_a_keyed_hash_for_two_windows_at_most(shared_rates: str) -> 
     assert len(keys) == 1 and b"10.0.0.66" not in keys[0]
     assert int(client.get(keys[0])) == 2
     assert 0 < client.ttl(keys[0]) <= 1200
+
+
+def test_redis_counts_on_after_a_script_flush_and_a_dropped_connection(shared_rates: str) -> None:
+    """A restarted Redis knows no scripts and has closed every connection: the next call loads
+    the script again on a new connection and counts on."""
+    import redis
+
+    scope = _scope()
+    admin: Any = redis.Redis.from_url(shared_rates)
+    assert rate_hit(scope=scope, bucket="b", limit=3, window_seconds=600, now=NOW)
+    mine = _client(shared_rates).call("CLIENT", "ID")  # this thread's connection
+    admin.script_flush()
+    assert admin.client_kill_filter(_id=mine) == 1
+    assert rate_hit(scope=scope, bucket="b", limit=3, window_seconds=600, now=NOW)
+    assert rate_gate(bucket="b", check=Limit(_scope(), 1, 600), hit=Limit(scope, 3, 600), now=NOW)
+    assert not rate_hit(scope=scope, bucket="b", limit=3, window_seconds=600, now=NOW)

@@ -8,7 +8,8 @@ deployment counts together; otherwise in Django's default cache (per process). O
 call is one round trip: a counted event is one Lua script (INCR, and EXPIRE on a window's first
 event), and `rate_gate` checks one limit and counts another in one script too. Django's cache API
 would take three round trips for the answering page's check and count (GET, then EXISTS and
-INCR), which measured 1.0-1.2 ms of CPU in the worker against 0.2 ms for one script.
+INCR), which measured 1.0-1.2 ms of CPU in the worker against 0.2 ms for one script through
+redis-py's client and 0.11 ms on a connection of the thread's own (single-threaded, ad hoc).
 
 Any app may use it: `rate_hit(scope="login", bucket=request_ip(request), limit=…, window_seconds=…)`
 counts one event and answers whether it is within the limit; `rate_exceeded` only looks;
@@ -16,6 +17,8 @@ counts one event and answers whether it is within the limit; `rate_exceeded` onl
 """
 
 import functools
+import hashlib
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -60,19 +63,55 @@ return 1
 _LOCAL = threading.Lock()  # makes the per-process cache's add-then-incr one step
 
 
+class _Redis:
+    """Commands to the Redis at URL on a connection of the calling thread's own, which skips
+    redis-py's pool and client (half of a call's CPU: 0.11 against 0.21 ms measured). A
+    connection that fails is dropped and the command sent once more on a new one; a script the
+    server does not know (restarted, flushed) is loaded and run again."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._errors = (redis.ConnectionError, redis.TimeoutError)
+        self._no_script = redis.exceptions.NoScriptError
+        self._pool = redis.ConnectionPool.from_url(url)  # only makes connections
+        self._local = threading.local()
+        self.hit = (_HIT, hashlib.sha1(_HIT.encode()).hexdigest())  # noqa: S324 (Redis's id)
+        self.gate = (_GATE, hashlib.sha1(_GATE.encode()).hexdigest())  # noqa: S324
+
+    def call(self, *args: object) -> Any:
+        for attempt in range(2):
+            connection = getattr(self._local, "connection", None)
+            if connection is None or self._local.pid != os.getpid():
+                connection = self._local.connection = self._pool.make_connection()
+                self._local.pid = os.getpid()
+            try:
+                connection.send_command(*args)
+                return connection.read_response()
+            except self._errors:
+                connection.disconnect()
+                self._local.connection = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def script(self, script: tuple[str, str], keys: list[str], args: list[object]) -> Any:
+        lua, digest = script
+        try:
+            return self.call("EVALSHA", digest, len(keys), *keys, *args)
+        except self._no_script:
+            self.call("SCRIPT", "LOAD", lua)
+            return self.call("EVALSHA", digest, len(keys), *keys, *args)
+
+
 @functools.cache
-def _scripts(url: str) -> tuple[Any, Any, Any]:
-    """A client of URL (its connection pool is per process: redis-py opens new connections
-    after a fork) and the two scripts, sent by digest (EVALSHA) after their first use."""
-    import redis
-
-    client = redis.Redis.from_url(url)
-    return client, client.register_script(_HIT), client.register_script(_GATE)
+def _client(url: str) -> _Redis:
+    return _Redis(url)
 
 
-def _redis() -> tuple[Any, Any, Any] | None:
+def _redis() -> _Redis | None:
     url = getattr(settings, "REDIS_URL", "")
-    return _scripts(url) if url else None
+    return _client(url) if url else None
 
 
 def _key(scope: str, bucket: str, window_seconds: int, now: float | None = None) -> str:
@@ -97,7 +136,7 @@ def rate_exceeded(
     """Whether BUCKET has already used up its LIMIT events of this window."""
     key = _key(scope, bucket, window_seconds, now)
     shared = _redis()
-    count = shared[0].get(key) if shared else cache.get(key)
+    count = shared.call("GET", key) if shared else cache.get(key)
     return int(count or 0) >= limit
 
 
@@ -111,7 +150,7 @@ def rate_hit(
     key = _key(scope, bucket, window_seconds, now)
     shared = _redis()
     if shared:
-        count = int(shared[1](keys=[key], args=[2 * window_seconds]))
+        count = int(shared.script(shared.hit, [key], [2 * window_seconds]))
     else:
         count = _count_local(key, 2 * window_seconds)
     return count <= limit
@@ -125,7 +164,7 @@ def rate_gate(*, bucket: str, check: Limit, hit: Limit, now: float | None = None
     shared = _redis()
     if shared:
         args = [check.limit, 2 * hit.window_seconds, hit.limit]
-        return bool(int(shared[2](keys=[checked, counted], args=args)))
+        return bool(int(shared.script(shared.gate, [checked, counted], args)))
     if int(cache.get(checked) or 0) >= check.limit:
         return False
     return _count_local(counted, 2 * hit.window_seconds) <= hit.limit
@@ -136,6 +175,6 @@ def rate_reset(*, scope: str, bucket: str, window_seconds: int, now: float | Non
     key = _key(scope, bucket, window_seconds, now)
     shared = _redis()
     if shared:
-        shared[0].delete(key)
+        shared.call("DEL", key)
     else:
         cache.delete(key)
