@@ -1,6 +1,7 @@
 """Rate limits count exactly, per bucket and window, in the per-process cache and in Redis."""
 
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -16,7 +17,9 @@ from zhongjian.core.ratelimit import (
     rate_reset,
 )
 
-NOW = 1_800_000_000.0
+# The start of the current 10-minute window: counters expire at a window boundary in real time
+# (Redis's EXPIREAT), so a window long past would be gone at once.
+NOW = float(int(time.time()) // 600 * 600)
 
 
 @pytest.fixture(params=["cache", "redis"])
@@ -117,3 +120,17 @@ def test_redis_counts_on_after_a_script_flush_and_a_dropped_connection(shared_ra
     assert rate_hit(scope=scope, bucket="b", limit=3, window_seconds=600, now=NOW)
     assert rate_gate(bucket="b", check=Limit(_scope(), 1, 600), hit=Limit(scope, 3, 600), now=NOW)
     assert not rate_hit(scope=scope, bucket="b", limit=3, window_seconds=600, now=NOW)
+
+
+def test_a_counters_lifetime_does_not_date_its_first_event(shared_rates: str) -> None:
+    """The adversary reads Redis (keys, values, expiry): two buckets whose first events of a
+    window came 395 seconds apart expire at the same second, the window's boundary."""
+    import redis
+
+    scope = _scope()
+    rate_hit(scope=scope, bucket="early", limit=5, window_seconds=600, now=NOW + 5)
+    rate_gate(bucket="late", check=Limit(_scope(), 5, 600), hit=Limit(scope, 5, 600), now=NOW + 400)
+    client: Any = redis.Redis.from_url(shared_rates)
+    keys = client.keys(f"zj:rate:{scope}:*")
+    assert len(keys) == 2
+    assert {client.expiretime(key) for key in keys} == {int(NOW) + 1200}

@@ -2,14 +2,19 @@
 
 Only a keyed hash of the bucket (an address, a session, an account) and a count per window are
 kept, for at most two windows: no post, comment, token or address is ever recorded with a bucket.
+A counter expires at a window boundary (the end of the window after its own), not a fixed time
+after its first event: its remaining lifetime (Redis's TTL) then tells nothing the key's window
+number does not, where it would otherwise date the bucket's first event of the window to the
+second (a board post, say, whose own time is kept to the hour).
 
 Where the counts live: in Redis when REDIS_URL is set, so that every worker and host of a
 deployment counts together; otherwise in Django's default cache (per process). On Redis every
-call is one round trip: a counted event is one Lua script (INCR, and EXPIRE on a window's first
-event), and `rate_gate` checks one limit and counts another in one script too. Django's cache API
-would take three round trips for the answering page's check and count (GET, then EXISTS and
-INCR), which measured 1.0-1.2 ms of CPU in the worker against 0.2 ms for one script through
-redis-py's client and 0.11 ms on a connection of the thread's own (single-threaded, ad hoc).
+call is one round trip: a counted event is one Lua script (INCR, and EXPIREAT on a window's
+first event), and `rate_gate` checks one limit and counts another in one script too.
+Django's cache API would take three round trips for the answering page's check and count (GET,
+then EXISTS and INCR), which measured 1.0-1.2 ms of CPU in the worker against 0.2 ms for one
+script through redis-py's client and 0.11 ms on a connection of the thread's own
+(single-threaded, ad hoc).
 
 Any app may use it: `rate_hit(scope="login", bucket=request_ip(request), limit=…, window_seconds=…)`
 counts one event and answers whether it is within the limit; `rate_exceeded` only looks;
@@ -44,19 +49,19 @@ class Limit:
     window_seconds: int
 
 
-# KEYS[1]: the counter; ARGV[1]: its lifetime in seconds. Returns the count after this event.
+# KEYS[1]: the counter; ARGV[1]: when it expires (Unix time). Returns the count after this event.
 _HIT = """
 local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if n == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[1]) end
 return n
 """
 # KEYS[1]: the counter only looked at, ARGV[1] its limit; KEYS[2]: the counter counted, ARGV[2]
-# its lifetime, ARGV[3] its limit. 1 when both are within their limits (the first is not
+# when it expires, ARGV[3] its limit. 1 when both are within their limits (the first is not
 # counted; the second is not counted either once the first is used up), else 0.
 _GATE = """
 if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return 0 end
 local n = redis.call('INCR', KEYS[2])
-if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+if n == 1 then redis.call('EXPIREAT', KEYS[2], ARGV[2]) end
 if n > tonumber(ARGV[3]) then return 0 end
 return 1
 """
@@ -115,11 +120,20 @@ def _redis() -> _Redis | None:
 
 
 def _key(scope: str, bucket: str, window_seconds: int, now: float | None = None) -> str:
+    return _counter(scope, bucket, window_seconds, now)[0]
+
+
+def _counter(
+    scope: str, bucket: str, window_seconds: int, now: float | None = None
+) -> tuple[str, int]:
+    """The counter's key and when it expires: the end of the window after its own."""
     window = int((time.time() if now is None else now) // window_seconds)
-    return f"zj:rate:{scope}:{keyed_hash(bucket, purpose=f'rate:{scope}')[:32]}:{window}"
+    key = f"zj:rate:{scope}:{keyed_hash(bucket, purpose=f'rate:{scope}')[:32]}:{window}"
+    return key, (window + 2) * window_seconds
 
 
-def _count_local(key: str, timeout: int) -> int:
+def _count_local(key: str, expires: int) -> int:
+    timeout = max(1, int(expires - time.time()))
     with _LOCAL:
         if cache.add(key, 1, timeout=timeout):
             return 1
@@ -147,12 +161,12 @@ def rate_hit(
 
     Atomic on Redis (one script), so concurrent workers never lose a count.
     """
-    key = _key(scope, bucket, window_seconds, now)
+    key, expires = _counter(scope, bucket, window_seconds, now)
     shared = _redis()
     if shared:
-        count = int(shared.script(shared.hit, [key], [2 * window_seconds]))
+        count = int(shared.script(shared.hit, [key], [expires]))
     else:
-        count = _count_local(key, 2 * window_seconds)
+        count = _count_local(key, expires)
     return count <= limit
 
 
@@ -160,14 +174,14 @@ def rate_gate(*, bucket: str, check: Limit, hit: Limit, now: float | None = None
     """Whether BUCKET may go on: CHECK's events are within its limit (looked at, not counted)
     and, counting this event, so are HIT's. Once CHECK is used up, nothing is counted."""
     checked = _key(check.scope, bucket, check.window_seconds, now)
-    counted = _key(hit.scope, bucket, hit.window_seconds, now)
+    counted, expires = _counter(hit.scope, bucket, hit.window_seconds, now)
     shared = _redis()
     if shared:
-        args = [check.limit, 2 * hit.window_seconds, hit.limit]
+        args = [check.limit, expires, hit.limit]
         return bool(int(shared.script(shared.gate, [checked, counted], args)))
     if int(cache.get(checked) or 0) >= check.limit:
         return False
-    return _count_local(counted, 2 * hit.window_seconds) <= hit.limit
+    return _count_local(counted, expires) <= hit.limit
 
 
 def rate_reset(*, scope: str, bucket: str, window_seconds: int, now: float | None = None) -> None:
