@@ -1,8 +1,10 @@
 """Rate limits count exactly, per bucket and window, in the per-process cache and in Redis."""
 
+import datetime
 import threading
 import time
 import uuid
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -134,3 +136,19 @@ def test_a_counters_lifetime_does_not_date_its_first_event(shared_rates: str) ->
     keys = client.keys(f"zj:rate:{scope}:*")
     assert len(keys) == 2
     assert {client.expiretime(key) for key in keys} == {int(NOW) + 1200}
+
+
+def test_a_daily_limit_ends_at_local_midnight(backend: str) -> None:
+    """The board's "请明天再试" holds: a day's count ends at midnight in TIME_ZONE (Beijing),
+    not at 08:00 there (midnight UTC)."""
+    zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+    day = datetime.datetime.now(tz=zone).date() + datetime.timedelta(days=2)
+    midnight = datetime.datetime.combine(day, datetime.time(0), tzinfo=zone).timestamp()
+    scope, day_seconds = _scope(), 24 * 3600
+
+    def hit(at: float) -> bool:
+        return rate_hit(scope=scope, bucket="b", limit=1, window_seconds=day_seconds, now=at)
+
+    assert hit(midnight - 60)  # 23:59
+    assert hit(midnight + 60)  # 00:01: another day
+    assert not hit(midnight + 8 * 3600 + 60)  # 08:01: still the same day

@@ -21,11 +21,13 @@ counts one event and answers whether it is within the limit; `rate_exceeded` onl
 `rate_gate` does both for two scopes, as the answering page needs.
 """
 
+import datetime
 import functools
 import hashlib
 import os
 import threading
 import time
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,10 +128,24 @@ def _key(scope: str, bucket: str, window_seconds: int, now: float | None = None)
 def _counter(
     scope: str, bucket: str, window_seconds: int, now: float | None = None
 ) -> tuple[str, int]:
-    """The counter's key and when it expires: the end of the window after its own."""
-    window = int((time.time() if now is None else now) // window_seconds)
+    """The counter's key and when it expires: the end of the window after its own.
+
+    Windows are counted from local midnight (TIME_ZONE), so that a daily limit ends when the
+    user's day does, as its message says ("请明天再试"), not at 08:00 in Beijing.
+    """
+    at = time.time() if now is None else now
+    offset = _utc_offset(settings.TIME_ZONE, int(at) // 3600)
+    window = int((at + offset) // window_seconds)
     key = f"zj:rate:{scope}:{keyed_hash(bucket, purpose=f'rate:{scope}')[:32]}:{window}"
-    return key, (window + 2) * window_seconds
+    return key, (window + 2) * window_seconds - offset
+
+
+@functools.lru_cache(maxsize=64)
+def _utc_offset(zone_name: str, hour: int) -> int:
+    """Seconds east of UTC of ZONE_NAME at the start of HOUR (hours since the epoch)."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    offset = datetime.datetime.fromtimestamp(hour * 3600, tz=zone).utcoffset()
+    return int(offset.total_seconds()) if offset else 0
 
 
 def _count_local(key: str, expires: int) -> int:
