@@ -382,12 +382,19 @@ def test_answers_stay_apart_from_draws(survey_county) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("counts", ["cache", "redis"])
 def test_the_server_process_keeps_no_answerers_address(
-    survey_county: SurveyCounty, caplog: pytest.LogCaptureFixture
+    survey_county: SurveyCounty,
+    caplog: pytest.LogCaptureFixture,
+    counts: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     """Someone who can read the app server's memory (a core dump, a debugger) finds no address
     of a client who answered or tried codes once its requests are over: the rate limits keep a
-    keyed hash of it in the cache and nothing in the process (docs/privacy.md)."""
+    keyed hash of it in the cache (or Redis, on a connection of the thread's own) and nothing in
+    the process (docs/privacy.md)."""
+    if counts == "redis":
+        request.getfixturevalue("shared_rates")
     # Django logs the refused code's 404 with the request; pytest keeps every log record (and
     # so the request) to the end of the test, where a server's handlers write it and forget it.
     caplog.set_level(logging.ERROR, logger="django.request")
