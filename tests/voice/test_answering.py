@@ -147,6 +147,17 @@ def test_guessing_is_limited_across_workers_in_redis(survey_county, shared_rates
     assert show(Client(REMOTE_ADDR=other), code).status_code == 200
 
 
+def test_answers_are_refused_not_stored_uncounted_when_redis_is_down(
+    survey_county, settings
+) -> None:
+    wave = open_wave(survey_county)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    refused = submit(Client(), all_codes(wave)[0], form_data(wave, 0.5))
+    assert refused.status_code == 503
+    assert "服务暂时不可用" in refused.content.decode()
+    assert Response.objects.count() == 0
+
+
 def test_free_text_is_masked_before_storage(survey_county) -> None:
     """Registered names, phone and ID numbers never reach the database."""
     wave = open_wave(survey_county)

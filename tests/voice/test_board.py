@@ -183,6 +183,16 @@ def test_posting_is_rate_limited_per_person_across_sign_ins(personas) -> None:
     assert BoardPost.objects.count() == 5
 
 
+def test_a_post_is_refused_not_let_through_when_redis_is_down(personas, settings) -> None:
+    """The daily limit cannot be counted (no Redis answers): the post is refused with a clear
+    503, and nothing is stored."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    refused = write(client_for(personas.cadre), "一个问题", "这是一个比较长的问题描述，测试。")
+    assert refused.status_code == 503
+    assert "服务暂时不可用" in refused.content.decode()
+    assert BoardPost.objects.count() == 0
+
+
 def test_board_scoping(personas) -> None:
     """Admins and auditors are refused (403); the organization department reads but does not
     post anonymously; another county's post does not exist for the outsider (404)."""
