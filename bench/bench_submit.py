@@ -311,20 +311,28 @@ def main() -> None:
     remaining = list(codes)
     load_before = os.getloadavg()[0]
 
-    # CPU seconds of each worker during the keep-alive rounds only (how they fell on workers).
+    # CPU seconds of each worker during the keep-alive rounds only (how they fell on workers),
+    # read from /proc around each round: microseconds inside the timed call (the workers are
+    # listed once, beforehand; no worker is replaced during the rounds).
     busy: dict[int, float] = {}
+    pids: list[int] = []
 
     def keepalive(run: Callable[[], None]) -> Callable[[], None]:
         def measured() -> None:
-            before = {pid: _cpu_seconds(pid) for pid in _workers(server)}
+            before = [_cpu_seconds(pid) for pid in pids]
             run()
-            for pid, seconds in before.items():
+            for pid, seconds in zip(pids, before, strict=True):
                 busy[pid] = busy.get(pid, 0.0) + _cpu_seconds(pid) - seconds
 
         return measured
 
     try:
         list(load.pool.map(lambda _i: load.connection(), range(CLIENTS)))
+        for _ in range(100):  # every worker up
+            pids[:] = _workers(server)
+            if len(pids) == WORKERS:
+                break
+            time.sleep(0.1)
         load.fresh_cookie()
         # Both regimes in one interleaved series, so that they see the same machine.
         rounds = interleaved(

@@ -97,20 +97,27 @@ class _Redis:
         self.gate = (_GATE, hashlib.sha1(_GATE.encode()).hexdigest())  # noqa: S324
 
     def call(self, *args: object) -> Any:
-        for attempt in range(2):
-            connection = getattr(self._local, "connection", None)
-            if connection is None or self._local.pid != os.getpid():
-                connection = self._local.connection = self._pool.make_connection()
-                self._local.pid = os.getpid()
-            try:
-                connection.send_command(*args)
-                return connection.read_response()
-            except self._errors as error:
-                connection.disconnect()
-                self._local.connection = None
-                if attempt:
-                    raise RatesUnavailable(_("服务暂时不可用，请稍后再试。")) from error
-        raise AssertionError("unreachable")
+        try:
+            return self._send(args)
+        except self._errors:
+            pass  # a connection Redis dropped (restarted, say): once more on a new one
+        try:
+            return self._send(args)
+        except self._errors as error:
+            raise RatesUnavailable(_("服务暂时不可用，请稍后再试。")) from error
+
+    def _send(self, args: tuple[object, ...]) -> Any:
+        connection = getattr(self._local, "connection", None)
+        if connection is None or self._local.pid != os.getpid():
+            connection = self._local.connection = self._pool.make_connection()
+            self._local.pid = os.getpid()
+        try:
+            connection.send_command(*args)
+            return connection.read_response()
+        except self._errors:
+            connection.disconnect()
+            self._local.connection = None
+            raise
 
     def script(self, script: tuple[str, str], keys: list[str], args: list[object]) -> Any:
         lua, digest = script
