@@ -11,7 +11,7 @@ from tests.workload.conftest import register
 from zhongjian.core.errors import ValidationError
 from zhongjian.workload.choices import DemandKind, DocumentCategory, RuleKey
 from zhongjian.workload.models import WorkloadRule
-from zhongjian.workload.selectors import workload_indicators
+from zhongjian.workload.selectors import compute_indicators, workload_indicators
 from zhongjian.workload.services import overtime_record, rule_save
 
 MARCH = datetime.date(2025, 3, 1)
@@ -221,3 +221,17 @@ def test_alerts_link_to_evidence_and_dashboard_agrees(personas: Personas, organs
     row = data["unit_ids"].index(personas.unit_a.pk)
     assert [cell[2] for cell in data["heatmap"] if cell[1] == row] == [2.0]
     assert data["top_organs"] == [("省委办公厅", 2)]
+
+
+def test_no_units_of_a_kind(personas: Personas) -> None:
+    """Comparing a unit kind the county has none of (the insight comparison's township column,
+    in a county set up before its units are imported) gives months of nothing, not an error:
+    the filter on an empty set of units matches nothing, and Django refuses to write its SQL."""
+    months = compute_indicators(
+        county_id=personas.county.pk,
+        unit_ids=set(),
+        month_from=MARCH,
+        month_to=MARCH,
+        by_unit=False,
+    )
+    assert [(m.demands, m.per_cadre) for m in months.values()] == [(0, None)]

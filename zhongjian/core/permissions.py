@@ -79,6 +79,19 @@ def scoped(
     return queryset.none()
 
 
+def registry_row_visible(user: Any, row: Any) -> bool:
+    """Whether USER may open the registry page of ROW (a unit's post, a cadre), as `scoped`
+    decides for registry rows: the organization department in its county, a unit head in its
+    unit. Pages use it to show a link only where it leads somewhere (a cadre's history names
+    posts of other units; a post's history names cadres who have since moved)."""
+    scope = scope_for(user)
+    if scope.county_id is None or getattr(row, "county_id", None) != scope.county_id:
+        return False
+    if scope.is_county_wide:
+        return True
+    return scope.role == Role.UNIT_HEAD and getattr(row, "unit_id", None) in (scope.unit_ids or ())
+
+
 def get_scoped_or_404(queryset: QuerySet[M], user: Any, pk: object, **scope_kwargs: Any) -> M:
     try:
         return scoped(queryset, user, **scope_kwargs).get(pk=pk)
